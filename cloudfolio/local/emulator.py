@@ -1,0 +1,71 @@
+"""The AWS emulator (moto server) as a child process bound to loopback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+# Credentials the emulator accepts; they are never valid against real AWS.
+EMULATOR_ENV = {
+    "AWS_ACCESS_KEY_ID": "test",
+    "AWS_SECRET_ACCESS_KEY": "test",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+}
+
+
+class EmulatorError(RuntimeError):
+    """The emulator did not start or stopped answering."""
+
+
+def is_up(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=0.5) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+class Emulator:
+    def __init__(self, host: str = "127.0.0.1", port: int = 8002, log: Path | None = None) -> None:
+        self.host, self.port, self.log = host, port, log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> None:
+        if is_up(self.url):
+            raise EmulatorError(f"something already answers on {self.url}; pick another --aws-port")
+        output = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(self.port)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **EMULATOR_ENV},
+        )
+
+    def wait_ready(self, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process and self.process.poll() is not None:
+                raise EmulatorError(f"moto server exited with code {self.process.returncode}")
+            if is_up(self.url):
+                return
+            time.sleep(0.05)
+        raise EmulatorError(f"moto server not ready on {self.url} after {timeout:.0f}s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

@@ -1,0 +1,86 @@
+"""Serves the built site with the same security headers CloudFront sets in production."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from cloudfolio import paths
+
+SECURITY_HEADERS_FILE = paths.INFRA / "modules" / "site" / "security_headers.json"
+NOT_FOUND_PAGE = "404.html"
+
+
+def security_headers(api_origin: str) -> dict[str, str]:
+    """The production header set, with the API origin the CSP must allow to connect to."""
+    declared = json.loads(SECURITY_HEADERS_FILE.read_text())
+    return {name: value.replace("{api_origin}", api_origin) for name, value in declared.items()}
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class SiteRequestHandler(SimpleHTTPRequestHandler):
+    extensions_map: ClassVar[dict[str, str]] = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".html": "text/html; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".js": "text/javascript; charset=utf-8",
+        ".xml": "application/xml; charset=utf-8",
+        ".json": "application/json",
+        ".webmanifest": "application/manifest+json",
+        ".svg": "image/svg+xml",
+        ".woff2": "font/woff2",
+        ".txt": "text/plain; charset=utf-8",
+    }
+
+    def __init__(self, *args: Any, headers: dict[str, str], **kwargs: Any) -> None:
+        self.extra_headers = headers
+        super().__init__(*args, **kwargs)
+
+    def end_headers(self) -> None:
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
+        # Local edits must show on reload; production caching is the publish step's concern.
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / NOT_FOUND_PAGE
+        if code != 404 or not page.exists():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # No client addresses in logs, locally included.
+        sys.stderr.write(f"site: {format % args}\n")
+
+
+class StaticServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], root: Path, api_origin: str) -> None:
+        handler = partial(
+            SiteRequestHandler, directory=str(root), headers=security_headers(api_origin)
+        )
+        super().__init__(address, handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
