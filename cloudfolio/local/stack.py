@@ -1,0 +1,171 @@
+"""`invoke up`: build the site, start the emulator, apply infra/envs/local to it, serve everything.
+
+The emulator's resources come from the same Terraform as production. The gateway then takes its
+function environment from the Terraform outputs, so handlers run against exactly those resources.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from cloudfolio import packaging, paths, site
+from cloudfolio.local.emulator import EMULATOR_ENV, Emulator
+from cloudfolio.local.gateway import Gateway
+from cloudfolio.local.static_server import StaticServer, origin_of
+
+LOCAL_ENV_ROOT = paths.INFRA / "envs" / "local"
+WATCHED = ("content", "theme", "plugins", "pelicanconf.py")
+STACK_FILE = "stack.json"
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    host: str = "127.0.0.1"
+    site_port: int = 8000
+    api_port: int = 8001
+    aws_port: int = 8002
+    output: Path = paths.OUTPUT
+    state_dir: Path = paths.LOCAL_STATE
+    watch: bool = True
+
+    def url(self, port: int) -> str:
+        return f"http://{self.host}:{port}"
+
+
+@dataclass(frozen=True)
+class StackInfo:
+    """What clients (tests, publish --env local) need to reach the running stack."""
+
+    site_url: str
+    api_url: str
+    aws_endpoint: str
+    table_name: str
+    site_bucket: str | None
+    ready_seconds: float
+
+    @classmethod
+    def read(cls, state_dir: Path = paths.LOCAL_STATE) -> StackInfo:
+        file = state_dir / STACK_FILE
+        if not file.exists():
+            raise FileNotFoundError(f"no running local stack ({file} missing): run `invoke up`")
+        return cls(**json.loads(file.read_text()))
+
+
+def apply_local_infra(config: StackConfig, aws_endpoint: str) -> dict:
+    """terraform apply of infra/envs/local against the emulator, with a throwaway state."""
+    from cloudfolio.terraform import Terraform
+
+    state = config.state_dir / "terraform.tfstate"
+    state.unlink(missing_ok=True)  # the emulator starts empty, so must the state
+    root = Terraform(LOCAL_ENV_ROOT, data_dir=config.state_dir / "terraform", state_path=state)
+    variables = {
+        "aws_endpoint": aws_endpoint,
+        "site_origin": config.url(config.site_port),
+        "artifacts_dir": str(paths.LAMBDA_ARTIFACTS),
+    }
+    if not (root.effective_data_dir / "terraform.tfstate").exists():
+        root.init()
+    root.apply(variables)
+    return root.output()
+
+
+def _emulator_env(aws_endpoint: str) -> dict[str, str]:
+    # boto3 honours AWS_ENDPOINT_URL, so handlers find the emulator through configuration alone.
+    return {**EMULATOR_ENV, "AWS_ENDPOINT_URL": aws_endpoint}
+
+
+class LocalStack:
+    def __init__(self, config: StackConfig, say: Callable[[str], None] = print) -> None:
+        self.config = config
+        self.say = say
+        self.emulator = Emulator(config.host, config.aws_port, log=config.state_dir / "moto.log")
+        self.servers: list[StaticServer | Gateway] = []
+        self.stopping = threading.Event()
+        self.info: StackInfo | None = None
+
+    def start(self) -> StackInfo:
+        started = time.perf_counter()
+        cfg = self.config
+        cfg.state_dir.mkdir(parents=True, exist_ok=True)
+        (cfg.state_dir / STACK_FILE).unlink(missing_ok=True)
+        site_url, api_url = cfg.url(cfg.site_port), cfg.url(cfg.api_port)
+        self.emulator.start()
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            building = pool.submit(site.build, cfg.output, api_url=api_url, site_url=site_url)
+            packaged = pool.submit(packaging.build_all)
+            self.emulator.wait_ready()
+            packaged.result()
+            outputs = apply_local_infra(cfg, self.emulator.url)
+            os.environ.update(_emulator_env(self.emulator.url))
+            for environment in outputs["function_environments"].values():
+                os.environ.update(environment)
+            gateway = Gateway((cfg.host, cfg.api_port))
+            building.result()
+        static = StaticServer((cfg.host, cfg.site_port), cfg.output, api_origin=origin_of(api_url))
+        self.servers = [static, gateway]
+        for server in self.servers:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.info = StackInfo(
+            site_url=site_url,
+            api_url=api_url,
+            aws_endpoint=self.emulator.url,
+            table_name=outputs["table_name"],
+            site_bucket=outputs.get("site_bucket"),
+            ready_seconds=round(time.perf_counter() - started, 2),
+        )
+        (cfg.state_dir / STACK_FILE).write_text(json.dumps(asdict(self.info), indent=2))
+        return self.info
+
+    def rebuild_on_change(self) -> None:
+        """Rebuild the site when content, theme or plugins change, until stop()."""
+        from watchfiles import watch
+
+        watched = [paths.ROOT / name for name in WATCHED if (paths.ROOT / name).exists()]
+        assert self.info is not None
+        for changes in watch(*watched, stop_event=self.stopping, debounce=300):
+            names = sorted({Path(p).name for _, p in changes})
+            try:
+                site.build(
+                    self.config.output, api_url=self.info.api_url, site_url=self.info.site_url
+                )
+                self.say(f"rebuilt site ({', '.join(names[:3])}{'...' if len(names) > 3 else ''})")
+            except site.BuildError as error:
+                self.say(f"rebuild failed, still serving the previous build:\n{error}")
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
+        self.emulator.stop()
+        (self.config.state_dir / STACK_FILE).unlink(missing_ok=True)
+
+
+def run(config: StackConfig, say: Callable[[str], None] = print) -> None:
+    """Start the stack, print its URLs, rebuild on edits, stop cleanly on Ctrl-C or SIGTERM."""
+    import signal
+
+    stack = LocalStack(config, say)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        info = stack.start()
+        say(f"site: {info.site_url}")
+        say(f"api: {info.api_url}")
+        say(f"aws: {info.aws_endpoint}")
+        say(f"ready in {info.ready_seconds:.1f}s (Ctrl-C stops everything)")
+        if config.watch:
+            stack.rebuild_on_change()
+        else:
+            stack.stopping.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+        say("stopped")
