@@ -1,3 +1,62 @@
 """invoke tasks: argument parsing only; the work lives in the cloudfolio package."""
 
-from invoke import task  # noqa: F401
+from pathlib import Path
+
+from invoke import Exit, task
+
+
+@task(
+    help={
+        "site_port": "port of the static site server (default 8000)",
+        "api_port": "port of the local API gateway (default 8001)",
+        "aws_port": "port of the AWS emulator (default 8002)",
+        "no_watch": "do not rebuild the site when content, theme or plugins change",
+    }
+)
+def up(c, site_port=8000, api_port=8001, aws_port=8002, no_watch=False):
+    """Build the site and run the whole stack locally: emulator, API gateway, static server."""
+    from cloudfolio.local.stack import StackConfig, run
+
+    run(StackConfig(site_port=site_port, api_port=api_port, aws_port=aws_port, watch=not no_watch))
+
+
+@task(
+    help={
+        "output": "output directory (default output/)",
+        "prod": "build with publishconf.py instead of pelicanconf.py",
+    }
+)
+def build(c, output="output", prod=False):
+    """Build the site with Pelican into output/."""
+    from cloudfolio import paths, site
+
+    settings = paths.PELICAN_PUBLISH_SETTINGS if prod else paths.PELICAN_DEV_SETTINGS
+    try:
+        built = site.build(Path(output).resolve(), settings=settings)
+    except site.BuildError as error:
+        raise Exit(str(error), code=1) from error
+    print(f"built {built}")
+
+
+@task(
+    help={"pytest": "extra arguments for pytest, e.g. --pytest='-k counter -x'"},
+)
+def test(c, pytest=""):
+    """Run the full test suite (unit, integration, e2e, infra); fails if no test ran."""
+    import shlex
+
+    from cloudfolio.testing import run_suite
+
+    code = run_suite(shlex.split(pytest))
+    if code:
+        raise Exit(code=code)
+
+
+@task
+def package(c):
+    """Build the reproducible Lambda zips into build/lambda/."""
+    from cloudfolio import packaging
+
+    for artifact in packaging.build_all():
+        print(f"{artifact.function}: {artifact.path} ({artifact.size} bytes)")
+        print(f"  sha256 {artifact.sha256_base64}")
