@@ -20,6 +20,7 @@ class BuildError(RuntimeError):
 
 def build(
     output: Path = paths.OUTPUT,
+    content: Path = paths.CONTENT,
     settings: Path = paths.PELICAN_DEV_SETTINGS,
     api_url: str | None = None,
     site_url: str | None = None,

@@ -13,6 +13,7 @@ def main() -> None:
     parser.add_argument("--api-port", type=int, default=StackConfig.api_port)
     parser.add_argument("--aws-port", type=int, default=StackConfig.aws_port)
     parser.add_argument("--output", type=Path, default=StackConfig.output)
+    parser.add_argument("--content", type=Path, default=StackConfig.content)
     parser.add_argument("--state-dir", type=Path, default=StackConfig.state_dir)
     parser.add_argument("--no-watch", action="store_true", help="do not rebuild on edits")
     args = parser.parse_args()
@@ -21,6 +22,7 @@ def main() -> None:
         api_port=args.api_port,
         aws_port=args.aws_port,
         output=args.output,
+        content=args.content,
         state_dir=args.state_dir,
         watch=not args.no_watch,
     )

@@ -21,7 +21,8 @@ from cloudfolio.local.gateway import Gateway
 from cloudfolio.local.static_server import StaticServer, origin_of
 
 LOCAL_ENV_ROOT = paths.INFRA / "envs" / "local"
-WATCHED = ("content", "theme", "plugins", "pelicanconf.py")
+# Besides the content folder, edits to these rebuild the site.
+WATCHED = ("theme", "plugins", "pelicanconf.py")
 STACK_FILE = "stack.json"
 
 
@@ -32,6 +33,7 @@ class StackConfig:
     api_port: int = 8001
     aws_port: int = 8002
     output: Path = paths.OUTPUT
+    content: Path = paths.CONTENT
     state_dir: Path = paths.LOCAL_STATE
     watch: bool = True
 
@@ -70,8 +72,7 @@ def apply_local_infra(config: StackConfig, aws_endpoint: str) -> dict:
         "site_origin": config.url(config.site_port),
         "artifacts_dir": str(paths.LAMBDA_ARTIFACTS),
     }
-    if not (root.effective_data_dir / "terraform.tfstate").exists():
-        root.init()
+    root.init()
     root.apply(variables)
     return root.output()
 
@@ -98,7 +99,9 @@ class LocalStack:
         site_url, api_url = cfg.url(cfg.site_port), cfg.url(cfg.api_port)
         self.emulator.start()
         with ThreadPoolExecutor(max_workers=2) as pool:
-            building = pool.submit(site.build, cfg.output, api_url=api_url, site_url=site_url)
+            building = pool.submit(
+                site.build, cfg.output, cfg.content, api_url=api_url, site_url=site_url
+            )
             packaged = pool.submit(packaging.build_all)
             self.emulator.wait_ready()
             packaged.result()
@@ -127,7 +130,8 @@ class LocalStack:
         """Rebuild the site when content, theme or plugins change, until stop()."""
         from watchfiles import watch
 
-        watched = [paths.ROOT / name for name in WATCHED if (paths.ROOT / name).exists()]
+        watched = [self.config.content]
+        watched += [paths.ROOT / name for name in WATCHED if (paths.ROOT / name).exists()]
         assert self.info is not None
         for changes in watch(*watched, stop_event=self.stopping, debounce=300):
             names = sorted({Path(p).name for _, p in changes})
