@@ -1,0 +1,83 @@
+"""`invoke up` as an author uses it: URLs printed, live rebuilds, headers, a clean Ctrl-C."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from cloudfolio import paths
+from tests.conftest import RunningStack
+
+pytestmark = pytest.mark.integration
+
+
+def fetch(url: str) -> tuple[int, dict[str, str], str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_site_is_served_with_the_production_security_headers(local_stack) -> None:
+    status, headers, body = fetch(local_stack.site_url + "/")
+    assert status == 200
+    assert "data-cf-counter" in body
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert local_stack.api_url in csp  # the widget may call the API origin, nothing else
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_unknown_page_gets_the_site_404(local_stack) -> None:
+    status, _, body = fetch(local_stack.site_url + "/no/such/page/")
+    assert status == 404
+    assert "<html" in body.lower()
+
+
+def test_widget_points_at_the_local_api(local_stack) -> None:
+    _, _, body = fetch(local_stack.site_url + "/")
+    assert f'data-cf-api="{local_stack.api_url}"' in body
+
+
+def test_edits_rebuild_the_site_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(paths.CONTENT, content)
+    stack = RunningStack(tmp_path, content=content, watch=True)
+    try:
+        info = stack.wait()
+        log = stack.log_text()
+        for line in (f"site: {info.site_url}", f"api: {info.api_url}", f"aws: {info.aws_endpoint}"):
+            assert line in log
+        post = sorted(content.rglob("*.md"))[0]
+        marker = f"Rebuilt while running {time.time_ns()}"
+        post.write_text(post.read_text() + f"\n\n{marker}\n")
+        deadline = time.monotonic() + 60
+        found = False
+        while time.monotonic() < deadline and not found:
+            found = any(
+                marker in page.read_text() for page in (tmp_path / "output").rglob("*.html")
+            )
+            time.sleep(0.3)
+        assert found, f"the edit never reached the output:\n{stack.log_text()[-2000:]}"
+    finally:
+        stack.process.send_signal(signal.SIGINT)
+        code = stack.process.wait(timeout=30)
+        stack.stop()
+    assert code == 0
+    assert "stopped" in stack.log_text()
+    for port in stack.ports.values():
+        assert port_is_free(port), f"port {port} still answers after Ctrl-C"
