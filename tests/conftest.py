@@ -65,7 +65,8 @@ class RunningStack:
         pytest.fail(f"local stack not ready in {STACK_START_TIMEOUT}s:\n{self.log_text()[-4000:]}")
 
     def log_text(self) -> str:
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         text = self.log_path.read_text(errors="replace")
         moto_log = self.state_dir / "moto.log"
         if moto_log.exists():
