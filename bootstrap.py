@@ -21,6 +21,8 @@ BIN = VENV / "bin"
 UV_VERSION = "0.13.9"
 MIN_PYTHON = (3, 11)
 CHROMIUM = Path("/usr/bin/chromium")
+NODE_LOCK = ROOT / "package-lock.json"
+NODE_STAMP = ROOT / "node_modules" / ".installed-lock"
 
 
 def die(message: str) -> None:
@@ -50,20 +52,34 @@ def ensure_python_env() -> None:
     run(uv, "sync", "--frozen", "--quiet")
 
 
-def ensure_chromium() -> None:
-    """The browser tests drive Debian's chromium; install it when we are allowed to."""
-    if CHROMIUM.exists():
-        return
+def apt_install(*packages: str, why: str) -> None:
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        die(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    print("bootstrap: installing Debian chromium for the browser tests", flush=True)
+        die(f"{why} needs Debian's {' '.join(packages)}: apt-get install {' '.join(packages)}")
+    print(f"bootstrap: installing {' '.join(packages)} ({why})", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     run("apt-get", "update", "-qq", env=env)
-    run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", env=env)
+    run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages, env=env)
+
+
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's chromium, not a downloaded browser build."""
+    if not CHROMIUM.exists():
+        apt_install("chromium", why="the browser tests")
+
+
+def ensure_node_tools() -> None:
+    """Lighthouse and axe-core come from npm, pinned by package-lock.json."""
+    if not shutil.which("npm"):
+        apt_install("nodejs", "npm", why="Lighthouse and axe-core")
+    lock = NODE_LOCK.read_text()
+    if NODE_STAMP.exists() and NODE_STAMP.read_text() == lock:
+        return
+    run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+    NODE_STAMP.write_text(lock)
 
 
 def main() -> None:
-    commands = {"up": (), "test": (ensure_chromium,)}
+    commands = {"up": (), "test": (ensure_chromium, ensure_node_tools)}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         die(f"usage: python3 bootstrap.py {{{'|'.join(commands)}}} [task options]")
     command, passthrough = sys.argv[1], sys.argv[2:]
