@@ -1,0 +1,1 @@
+"""Edge code for the site: release selection (CloudFront Function) and release mapping."""

@@ -1,0 +1,239 @@
+"""How a release is laid out in the site bucket and how a request path maps to an object.
+
+This module is the single definition of the release layout. Three readers share it:
+the publisher (which writes the layout), the Lambda@Edge origin handler and the local static
+server (which both serve from it). It only needs the standard library, plus an S3 client
+that the caller passes in, so it runs unchanged inside Lambda@Edge.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlencode
+
+OBJECTS_PREFIX = "objects/"
+RELEASES_PREFIX = "releases/"
+LIVE_POINTER_KEY = f"{RELEASES_PREFIX}LIVE"
+MANIFEST_SUFFIX = ".json"
+MANIFEST_FORMAT = 1
+# The viewer-request function rewrites "/x" to "/_r/<release>/x" so the release is in the cache key.
+RELEASE_URI_PREFIX = "/_r/"
+# `?__release=<id>` opens a preview (kept in a cookie); `?__release=live` leaves it.
+PREVIEW_PARAMETER = "__release"
+PREVIEW_COOKIE = "__release"
+PREVIEW_EXIT_VALUE = "live"
+NOT_FOUND_PAGE = "404.html"
+INDEX_DOCUMENT = "index.html"
+# UTC timestamp plus a short manifest hash: sortable by time, unique per content.
+RELEASE_ID_PATTERN = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
+NOT_FOUND_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+
+
+def is_release_id(value: str | None) -> bool:
+    return bool(value) and RELEASE_ID_PATTERN.match(value) is not None
+
+
+def object_key(sha256: str) -> str:
+    return f"{OBJECTS_PREFIX}{sha256}"
+
+
+def manifest_key(release_id: str) -> str:
+    return f"{RELEASES_PREFIX}{release_id}{MANIFEST_SUFFIX}"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What to answer for one request path within one release.
+
+    `key` is the S3 object to serve (None when there is nothing to serve), `path` the manifest
+    path it came from, `headers` the response headers the manifest declares (lower-case names).
+    """
+
+    status: int
+    key: str | None
+    path: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _normalise(uri_path: str) -> str | None:
+    """Turn a URL path into a manifest path, or None if it tries to leave the site."""
+    decoded = unquote(uri_path.split("?", 1)[0].split("#", 1)[0])
+    if "\x00" in decoded:
+        return None
+    trailing = decoded.endswith("/")
+    parts = [part for part in decoded.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        return None
+    joined = posixpath.join(*parts) if parts else ""
+    if not joined:
+        return INDEX_DOCUMENT
+    return f"{joined}/{INDEX_DOCUMENT}" if trailing else joined
+
+
+def _entry_headers(entry: dict[str, Any]) -> dict[str, str]:
+    return {"content-type": entry["content_type"], "cache-control": entry["cache_control"]}
+
+
+def resolve(manifest: dict[str, Any], uri_path: str) -> Resolution:
+    """Map a request path to an object of the release described by `manifest`.
+
+    Pretty URLs: `/posts/x/` serves `posts/x/index.html`, and `/posts/x` redirects to
+    `/posts/x/` when only the directory form exists (so relative links keep working).
+    Anything else that is missing serves the site's 404 page with status 404.
+    """
+    files: dict[str, dict[str, Any]] = manifest["files"]
+    path = _normalise(uri_path)
+    if path is not None:
+        entry = files.get(path)
+        if entry is not None:
+            return Resolution(200, object_key(entry["hash"]), path, _entry_headers(entry))
+        directory_index = f"{path}/{INDEX_DOCUMENT}"
+        if not path.endswith(INDEX_DOCUMENT) and directory_index in files:
+            location = "/" + path + "/"
+            return Resolution(
+                301,
+                None,
+                directory_index,
+                {"location": location, "cache-control": NOT_FOUND_CACHE_CONTROL},
+            )
+    page = files.get(NOT_FOUND_PAGE)
+    if page is not None:
+        headers = _entry_headers(page) | {"cache-control": NOT_FOUND_CACHE_CONTROL}
+        return Resolution(404, object_key(page["hash"]), NOT_FOUND_PAGE, headers)
+    return Resolution(
+        404,
+        None,
+        None,
+        {"content-type": "text/plain; charset=utf-8", "cache-control": NOT_FOUND_CACHE_CONTROL},
+    )
+
+
+def split_release_uri(uri: str) -> tuple[str | None, str]:
+    """`/_r/<release>/posts/x/` -> (release, `/posts/x/`); other URIs -> (None, uri)."""
+    if not uri.startswith(RELEASE_URI_PREFIX):
+        return None, uri
+    rest = uri[len(RELEASE_URI_PREFIX) :]
+    release, _, tail = rest.partition("/")
+    if not is_release_id(release):
+        return None, uri
+    return release, "/" + tail
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which release a viewer request asks for, as the viewer-request function decides it.
+
+    `release` is None for the live release. When `redirect` is set, answer 302 to it with the
+    `set_cookie` header instead of serving (this is how a preview link turns into a cookie).
+    """
+
+    release: str | None
+    redirect: str | None = None
+    set_cookie: str | None = None
+
+
+def select_release(path: str, query: str, cookie_header: str | None, secure: bool) -> Selection:
+    """The Python twin of viewer_request.js, for servers that run without CloudFront."""
+    params = parse_qsl(query, keep_blank_values=True)
+    requested = [value for name, value in params if name == PREVIEW_PARAMETER]
+    if requested:
+        kept = [(name, value) for name, value in params if name != PREVIEW_PARAMETER]
+        location = path + ("?" + urlencode(kept) if kept else "")
+        attributes = "; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
+        value = requested[-1]
+        if value == PREVIEW_EXIT_VALUE:
+            return Selection(None, location, f"{PREVIEW_COOKIE}=; Max-Age=0{attributes}")
+        if is_release_id(value):
+            return Selection(value, location, f"{PREVIEW_COOKIE}={value}{attributes}")
+    if cookie_header:
+        cookie = SimpleCookie()
+        try:
+            cookie.load(cookie_header)
+        except Exception:  # a malformed Cookie header must not break serving
+            return Selection(None)
+        morsel = cookie.get(PREVIEW_COOKIE)
+        if morsel is not None and is_release_id(morsel.value):
+            return Selection(morsel.value)
+    return Selection(None)
+
+
+class ReleaseReader:
+    """Reads the live pointer and release manifests from the site bucket, with caching.
+
+    Manifests are immutable, so they are cached for the life of the process (bounded LRU).
+    The live pointer changes on every publish, so it is cached only for `pointer_ttl` seconds.
+    """
+
+    def __init__(
+        self, s3_client: Any, bucket: str, pointer_ttl: float = 1.0, max_manifests: int = 16
+    ) -> None:
+        self.s3 = s3_client
+        self.bucket = bucket
+        self.pointer_ttl = pointer_ttl
+        self.max_manifests = max_manifests
+        self._lock = threading.Lock()
+        self._manifests: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._live: tuple[float, str | None] | None = None
+
+    def _get(self, key: str) -> bytes | None:
+        try:
+            return self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except self.s3.exceptions.NoSuchKey:
+            return None
+
+    def live_release(self) -> str | None:
+        now = time.monotonic()
+        with self._lock:
+            if self._live is not None and now - self._live[0] < self.pointer_ttl:
+                return self._live[1]
+        body = self._get(LIVE_POINTER_KEY)
+        release = body.decode().strip() if body else None
+        release = release if is_release_id(release) else None
+        with self._lock:
+            self._live = (now, release)
+        return release
+
+    def manifest(self, release: str) -> dict[str, Any] | None:
+        if not is_release_id(release):
+            return None
+        with self._lock:
+            cached = self._manifests.get(release)
+            if cached is not None:
+                self._manifests.move_to_end(release)
+                return cached
+        body = self._get(manifest_key(release))
+        if body is None:
+            return None
+        manifest = json.loads(body)
+        with self._lock:
+            self._manifests[release] = manifest
+            while len(self._manifests) > self.max_manifests:
+                self._manifests.popitem(last=False)
+        return manifest
+
+    def resolve(self, uri_path: str, release: str | None = None) -> Resolution:
+        """Resolve a path in `release`, or in the live release when None."""
+        release = release or self.live_release()
+        manifest = self.manifest(release) if release else None
+        if manifest is None:
+            return Resolution(
+                404,
+                None,
+                None,
+                {
+                    "content-type": "text/plain; charset=utf-8",
+                    "cache-control": NOT_FOUND_CACHE_CONTROL,
+                },
+            )
+        return resolve(manifest, uri_path)
+
+    def read(self, key: str) -> bytes | None:
+        return self._get(key)

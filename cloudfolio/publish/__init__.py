@@ -1,0 +1,12 @@
+"""Publishing: atomic, content-addressed releases of the built site with instant rollback.
+
+Layout in the site bucket (declared in backend/edge/release_mapping.py):
+- `objects/<sha256>`: every file's bytes, stored once and never changed;
+- `releases/<release-id>.json`: a manifest mapping each site path to its hash and headers;
+- `releases/LIVE` (and the CloudFront KeyValueStore key `live`): the release readers get.
+"""
+
+from cloudfolio.publish.commands import preview_url, promote, prune, publish, releases, rollback
+from cloudfolio.publish.store import PublishError
+
+__all__ = ["PublishError", "preview_url", "promote", "prune", "publish", "releases", "rollback"]

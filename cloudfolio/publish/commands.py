@@ -1,0 +1,194 @@
+"""The publish commands as invoke tasks call them: resolve the environment, act, report."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from cloudfolio.publish import build, clients, targets
+from cloudfolio.publish.edge import PREVIEW_PARAMETER
+from cloudfolio.publish.manifest import Plan
+from cloudfolio.publish.progress import Progress
+from cloudfolio.publish.releases import (
+    DEFAULT_KEEP,
+    DEFAULT_MAX_DELETES,
+    PublishOptions,
+    Releases,
+)
+from cloudfolio.publish.store import PublishError, SiteStore
+
+KEEP_RELEASES_VARIABLE = "CLOUDFOLIO_KEEP_RELEASES"
+
+
+def _human(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB"):
+        if value < 1024:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
+
+
+def preview_url(site_url: str, release: str) -> str:
+    return f"{site_url.rstrip('/')}/?{urlencode({PREVIEW_PARAMETER: release})}"
+
+
+def _releases_for(env: str, progress: Progress | None = None) -> tuple[targets.Target, Releases]:
+    target = targets.target_for(env)
+    s3 = clients.s3_client(target)
+    store = SiteStore(s3, target.bucket)
+    store.check_bucket()
+    return target, Releases(store, clients.pointer_for(target, s3), progress)
+
+
+def _say(text: str, json_output: bool) -> None:
+    # With --json, stdout carries only the JSON summary; the human log goes to stderr.
+    print(text, file=sys.stderr if json_output else sys.stdout, flush=True)
+
+
+def format_plan(plan: Plan) -> str:
+    return "\n".join(
+        f"  {label:<10}{count:>6}  ({_human(size)})"
+        for label, count, size in (
+            ("new", len(plan.new), plan.new_bytes),
+            ("changed", len(plan.changed), plan.changed_bytes),
+            ("unchanged", len(plan.unchanged), plan.unchanged_bytes),
+            ("removed", len(plan.removed), plan.removed_bytes),
+        )
+    )
+
+
+def _confirmer(env: str, yes: bool, json_output: bool):
+    if yes or env == "local":
+        return None
+
+    def confirm(plan: Plan) -> bool:
+        if not sys.stdin.isatty():
+            raise PublishError(
+                f"publishing to {env} needs confirmation: run interactively or pass --yes"
+            )
+        _say(format_plan(plan), json_output)
+        answer = input(f"Publish these changes to {env}? [y/N] ")
+        return answer.strip().lower() in ("y", "yes")
+
+    return confirm
+
+
+def publish(
+    env: str = "local",
+    dry_run: bool = False,
+    yes: bool = False,
+    json_output: bool = False,
+    preview: bool = False,
+    force: bool = False,
+    site_dir: Path | None = None,
+    max_deletes: int = DEFAULT_MAX_DELETES,
+) -> dict[str, Any]:
+    """Build (unless `site_dir` is given), diff against the live release, upload what is new,
+    write the release and switch to it (or only stage it with `preview`)."""
+    target, releases = _releases_for(env, Progress())
+    if site_dir is None:
+        _say(f"building the site for {target.site_url} ...", json_output)
+        site_dir = build.build_site(target.site_url, env)
+    options = PublishOptions(
+        dry_run=dry_run,
+        preview=preview,
+        force=force,
+        max_deletes=max_deletes,
+        git_commit=build.git_commit(),
+        confirm=_confirmer(env, yes, json_output),
+    )
+    result = releases.publish(Path(site_dir), options)
+    summary = {"env": env, "bucket": target.bucket, "site_url": target.site_url, **result.summary()}
+    if result.release and preview:
+        summary["preview_url"] = preview_url(target.site_url, result.release)
+    _say(f"plan for {env} (live: {result.live_before or 'nothing yet'}):", json_output)
+    _say(format_plan(result.plan), json_output)
+    if not result.plan.has_changes:
+        _say("nothing changed since the live release; nothing was written", json_output)
+    elif dry_run:
+        _say("dry run: nothing was written", json_output)
+    elif result.cancelled:
+        _say("cancelled: nothing was written", json_output)
+    elif preview:
+        _say(
+            f"preview {result.release} uploaded ({result.objects_written} objects written); "
+            f"view it at {summary['preview_url']}",
+            json_output,
+        )
+        _say(f"make it live with: invoke promote {result.release} --env {env}", json_output)
+    else:
+        _say(
+            f"release {result.release} is live at {target.site_url} "
+            f"({result.objects_written} objects written)",
+            json_output,
+        )
+    if json_output:
+        print(json.dumps(summary, sort_keys=True), flush=True)
+    return summary
+
+
+def rollback(env: str = "local", to: str | None = None) -> dict[str, Any]:
+    """Switch the pointer back to `to`, or to the release live before the current one."""
+    _, releases = _releases_for(env)
+    before, after = releases.rollback(to)
+    print(
+        f"{env}: live release {before} -> {after}"
+        if before != after
+        else f"{env}: {after} is already live"
+    )
+    return {"env": env, "live_before": before, "live_after": after}
+
+
+def promote(env: str = "local", release: str = "") -> dict[str, Any]:
+    """Make an existing release (usually a preview) live."""
+    _, releases = _releases_for(env)
+    before, after = releases.promote(release)
+    print(
+        f"{env}: live release {before} -> {after}"
+        if before != after
+        else f"{env}: {after} is already live"
+    )
+    return {"env": env, "live_before": before, "live_after": after}
+
+
+def releases(env: str = "local", json_output: bool = False) -> list[dict[str, Any]]:
+    """List the releases, oldest first, with time, commit, file count, size and which is live."""
+    _, found = _releases_for(env)
+    rows = found.list()
+    if json_output:
+        print(json.dumps(rows, sort_keys=True))
+        return rows
+    if not rows:
+        print(f"{env}: no releases yet")
+    for row in rows:
+        marker = "*" if row["live"] else " "
+        kind = "preview" if row["preview"] else ""
+        commit = (row["git_commit"] or "-")[:12]
+        print(
+            f"{marker} {row['release']}  {row['created']}  {commit:<12}  "
+            f"{row['file_count']:>6} files  {_human(row['total_bytes'] or 0):>10}  {kind}"
+        )
+    return rows
+
+
+def prune(env: str = "local", keep: int | None = None) -> dict[str, Any]:
+    """Delete old releases (keeping the newest `keep`, the live one and its predecessor) and the
+    objects no kept release references."""
+    keep = keep or int(os.environ.get(KEEP_RELEASES_VARIABLE, DEFAULT_KEEP))
+    _, found = _releases_for(env)
+    result = found.prune(keep)
+    print(
+        f"{env}: kept {len(result.kept)} releases, deleted {len(result.deleted_releases)} "
+        f"releases and {result.deleted_objects} unreferenced objects"
+    )
+    return {
+        "env": env,
+        "kept": result.kept,
+        "deleted_releases": result.deleted_releases,
+        "deleted_objects": result.deleted_objects,
+    }

@@ -1,0 +1,147 @@
+"""A release manifest: every path of a built site with its content hash and headers.
+
+The diff between two manifests is the whole publish plan. It compares sha256 digests and
+headers, never S3 ETags (multipart uploads make ETags differ from any content hash).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cloudfolio.publish import headers
+from cloudfolio.publish.edge import MANIFEST_FORMAT
+
+HASH_CHUNK = 1024 * 1024
+# Files a build leaves behind that are not part of the site.
+IGNORED_NAMES = {".DS_Store", "Thumbs.db", ".webassets-cache"}
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _site_files(site_dir: Path) -> list[tuple[str, Path]]:
+    found = []
+    for root, dirs, files in os.walk(site_dir):
+        dirs[:] = sorted(d for d in dirs if d not in IGNORED_NAMES and not d.startswith("."))
+        for name in files:
+            if name in IGNORED_NAMES or name.startswith("."):
+                continue
+            full = Path(root) / name
+            found.append((full.relative_to(site_dir).as_posix(), full))
+    return sorted(found)
+
+
+def scan(site_dir: Path, workers: int = 8) -> dict[str, dict[str, Any]]:
+    """path -> {hash, size, content_type, cache_control} for every file under `site_dir`."""
+    files = _site_files(site_dir)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        digests = list(pool.map(lambda item: sha256_file(item[1]), files))
+    return {
+        path: {
+            "hash": digest,
+            "size": full.stat().st_size,
+            "content_type": headers.content_type(path),
+            "cache_control": headers.cache_control(path),
+        }
+        for (path, full), digest in zip(files, digests, strict=True)
+    }
+
+
+def files_digest(files: dict[str, dict[str, Any]]) -> str:
+    canonical = json.dumps(files, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def new_release_id(files: dict[str, dict[str, Any]], now: datetime | None = None) -> str:
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    return f"{stamp}-{files_digest(files)[:8]}"
+
+
+def create(
+    files: dict[str, dict[str, Any]],
+    git_commit: str | None,
+    previous: str | None,
+    preview: bool,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    now = now or datetime.now(UTC)
+    return {
+        "format": MANIFEST_FORMAT,
+        "release": new_release_id(files, now),
+        "created": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "git_commit": git_commit,
+        # The release that was live when this one was made: what `rollback` returns to.
+        "previous": previous,
+        "preview": preview,
+        "file_count": len(files),
+        "total_bytes": sum(entry["size"] for entry in files.values()),
+        "files": files,
+    }
+
+
+@dataclass
+class Plan:
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    new_bytes: int = 0
+    changed_bytes: int = 0
+    unchanged_bytes: int = 0
+    removed_bytes: int = 0
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.new or self.changed or self.removed)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "new": len(self.new),
+            "changed": len(self.changed),
+            "unchanged": len(self.unchanged),
+            "removed": len(self.removed),
+            "new_bytes": self.new_bytes,
+            "changed_bytes": self.changed_bytes,
+            "unchanged_bytes": self.unchanged_bytes,
+            "removed_bytes": self.removed_bytes,
+        }
+
+
+ENTRY_FIELDS = ("hash", "size", "content_type", "cache_control")
+
+
+def _entry_fields(entry: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(entry.get(name) for name in ENTRY_FIELDS)
+
+
+def diff(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> Plan:
+    """Compare file tables. An entry whose headers changed is `changed`, like new bytes."""
+    plan = Plan()
+    for path, entry in new.items():
+        before = old.get(path)
+        if before is None:
+            plan.new.append(path)
+            plan.new_bytes += entry["size"]
+        elif _entry_fields(before) != _entry_fields(entry):
+            plan.changed.append(path)
+            plan.changed_bytes += entry["size"]
+        else:
+            plan.unchanged.append(path)
+            plan.unchanged_bytes += entry["size"]
+    for path, entry in old.items():
+        if path not in new:
+            plan.removed.append(path)
+            plan.removed_bytes += entry["size"]
+    return plan

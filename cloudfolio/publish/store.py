@@ -1,0 +1,213 @@
+"""The site bucket seen as releases: content-addressed objects, manifests and the live pointer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from boto3.s3.transfer import TransferConfig
+from botocore.exceptions import ClientError
+
+from cloudfolio.publish.edge import (
+    LIVE_POINTER_KEY,
+    MANIFEST_SUFFIX,
+    OBJECTS_PREFIX,
+    RELEASES_PREFIX,
+    is_release_id,
+    manifest_key,
+    object_key,
+)
+
+# Large files go up in parts; the diff never looks at ETags, so multipart is invisible to it.
+TRANSFER_CONFIG = TransferConfig(
+    multipart_threshold=16 * 1024 * 1024,
+    multipart_chunksize=16 * 1024 * 1024,
+    max_concurrency=4,
+)
+# Below this many candidates, one HEAD each is cheaper than listing every stored object.
+HEAD_LIMIT = 64
+DELETE_BATCH = 1000
+
+
+class PublishError(RuntimeError):
+    """A publish operation cannot go on; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    sha256: str
+    last_modified: datetime
+
+
+class PointerStore(Protocol):
+    """Where the live release id is kept."""
+
+    def get(self) -> str | None: ...
+
+    def set(self, release: str) -> None: ...
+
+
+class S3Pointer:
+    """The pointer as a small object in the site bucket (what tooling and local serving read)."""
+
+    def __init__(self, s3: Any, bucket: str, key: str = LIVE_POINTER_KEY) -> None:
+        self.s3, self.bucket, self.key = s3, bucket, key
+
+    def get(self) -> str | None:
+        try:
+            body = self.s3.get_object(Bucket=self.bucket, Key=self.key)["Body"].read()
+        except ClientError as error:
+            if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
+                return None
+            raise
+        value = body.decode().strip()
+        return value if is_release_id(value) else None
+
+    def set(self, release: str) -> None:
+        self.s3.put_object(
+            Bucket=self.bucket,
+            Key=self.key,
+            Body=(release + "\n").encode(),
+            ContentType="text/plain; charset=utf-8",
+            CacheControl="no-store",
+        )
+
+
+class KeyValueStorePointer:
+    """The pointer as the key `live` in the CloudFront KeyValueStore the viewer function reads.
+
+    The KeyValueStore API is signed with SigV4A, which botocore only does with awscrt installed.
+    """
+
+    KEY = "live"
+
+    def __init__(self, client: Any, kvs_arn: str) -> None:
+        self.client, self.kvs_arn = client, kvs_arn
+
+    def get(self) -> str | None:
+        try:
+            value = self.client.get_key(KvsARN=self.kvs_arn, Key=self.KEY)["Value"]
+        except self.client.exceptions.ResourceNotFoundException:
+            return None
+        return value if is_release_id(value) else None
+
+    def set(self, release: str) -> None:
+        etag = self.client.describe_key_value_store(KvsARN=self.kvs_arn)["ETag"]
+        self.client.put_key(KvsARN=self.kvs_arn, Key=self.KEY, Value=release, IfMatch=etag)
+
+
+class MirroredPointer:
+    """Several pointer stores written in order and read from the first.
+
+    The edge store comes first: once it is switched readers see the release, and the bucket
+    copy follows as the record the tooling reads when no edge store is configured.
+    """
+
+    def __init__(self, stores: list[PointerStore]) -> None:
+        if not stores:
+            raise ValueError("at least one pointer store is needed")
+        self.stores = stores
+
+    def get(self) -> str | None:
+        return self.stores[0].get()
+
+    def set(self, release: str) -> None:
+        for store in self.stores:
+            store.set(release)
+
+
+class SiteStore:
+    def __init__(self, s3: Any, bucket: str) -> None:
+        self.s3, self.bucket = s3, bucket
+
+    def check_bucket(self) -> None:
+        try:
+            self.s3.head_bucket(Bucket=self.bucket)
+        except ClientError as error:
+            code = error.response["Error"]["Code"]
+            if code in ("404", "NoSuchBucket"):
+                raise PublishError(
+                    f"the site bucket {self.bucket!r} does not exist: "
+                    "deploy the infrastructure first (invoke deploy / invoke up)"
+                ) from error
+            if code in ("403", "AccessDenied"):
+                raise PublishError(
+                    f"access to the site bucket {self.bucket!r} is denied for these credentials"
+                ) from error
+            raise
+
+    def _list(self, prefix: str) -> Iterator[dict[str, Any]]:
+        paginator = self.s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            yield from page.get("Contents", [])
+
+    def stored_objects(self) -> list[StoredObject]:
+        return [
+            StoredObject(item["Key"][len(OBJECTS_PREFIX) :], item["LastModified"])
+            for item in self._list(OBJECTS_PREFIX)
+        ]
+
+    def _exists(self, key: str) -> bool:
+        try:
+            self.s3.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
+    def missing(self, hashes: Iterable[str]) -> set[str]:
+        """Which of these content hashes are not stored yet (HEAD a few, or list once)."""
+        wanted = set(hashes)
+        if not wanted:
+            return set()
+        if len(wanted) <= HEAD_LIMIT:
+            return {h for h in wanted if not self._exists(object_key(h))}
+        return wanted - {stored.sha256 for stored in self.stored_objects()}
+
+    def upload_object(self, sha256: str, source: Path, content_type: str) -> None:
+        self.s3.upload_file(
+            str(source),
+            self.bucket,
+            object_key(sha256),
+            ExtraArgs={"ContentType": content_type, "Metadata": {"sha256": sha256}},
+            Config=TRANSFER_CONFIG,
+        )
+
+    def release_ids(self) -> list[str]:
+        ids = []
+        for item in self._list(RELEASES_PREFIX):
+            name = item["Key"][len(RELEASES_PREFIX) :]
+            if name.endswith(MANIFEST_SUFFIX) and is_release_id(name[: -len(MANIFEST_SUFFIX)]):
+                ids.append(name[: -len(MANIFEST_SUFFIX)])
+        return sorted(ids)
+
+    def read_manifest(self, release: str) -> dict[str, Any] | None:
+        try:
+            body = self.s3.get_object(Bucket=self.bucket, Key=manifest_key(release))["Body"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
+                return None
+            raise
+        return json.loads(body.read())
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        self.s3.put_object(
+            Bucket=self.bucket,
+            Key=manifest_key(manifest["release"]),
+            Body=json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode(),
+            ContentType="application/json",
+            CacheControl="no-store",
+        )
+
+    def delete_keys(self, keys: list[str]) -> None:
+        for start in range(0, len(keys), DELETE_BATCH):
+            batch = keys[start : start + DELETE_BATCH]
+            self.s3.delete_objects(
+                Bucket=self.bucket,
+                Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True},
+            )
