@@ -60,3 +60,20 @@ def package(c):
     for artifact in packaging.build_all():
         print(f"{artifact.function}: {artifact.path} ({artifact.size} bytes)")
         print(f"  sha256 {artifact.sha256_base64}")
+
+
+@task(
+    help={
+        "url": "site to audit (default: the running `invoke up` stack, else a temporary one)",
+        "json": "print JSON instead of a table",
+    }
+)
+def lighthouse(c, url="", json=False):
+    """Lighthouse scores, CLS, LCP and bytes for the home page, an article and the resume."""
+    from cloudfolio import lighthouse as lh
+
+    audits = lh.audit_local_or(url or None)
+    print(lh.as_json(audits) if json else lh.table(audits))
+    shortfalls = [s for a in audits for s in a.shortfalls()]
+    if shortfalls:
+        raise Exit("below target: " + "; ".join(shortfalls), code=1)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,18 +13,12 @@ from pathlib import Path
 import pytest
 
 from cloudfolio import paths
-from cloudfolio.local.stack import STACK_FILE, StackInfo
+from cloudfolio.local.stack import STACK_FILE, StackInfo, free_port
 
 CHROMIUM = Path(os.environ.get("CLOUDFOLIO_CHROMIUM", "/usr/bin/chromium"))
 # Chromium reaches for Google services at start-up unless told not to; there is no network here.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 STACK_START_TIMEOUT = 180
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RunningStack:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from cloudfolio import packaging, paths, site
@@ -39,6 +40,16 @@ class StackConfig:
 
     def url(self, port: int) -> str:
         return f"http://{self.host}:{port}"
+
+    def on_free_ports(self) -> StackConfig:
+        """The same stack on ports nothing else uses (for tools and tests beside `invoke up`)."""
+        return replace(self, site_port=free_port(), api_port=free_port(), aws_port=free_port())
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
 
 
 @dataclass(frozen=True)
