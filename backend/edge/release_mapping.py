@@ -32,8 +32,9 @@ PREVIEW_COOKIE = "__release"
 PREVIEW_EXIT_VALUE = "live"
 NOT_FOUND_PAGE = "404.html"
 INDEX_DOCUMENT = "index.html"
-# UTC timestamp plus a short manifest hash: sortable by time, unique per content.
-RELEASE_ID_PATTERN = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
+# UTC time to the millisecond plus a short manifest hash: sorts in publish order, even for
+# publishes within one second, and names the content.
+RELEASE_ID_PATTERN = re.compile(r"^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{8}$")
 NOT_FOUND_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 
 

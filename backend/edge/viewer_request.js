@@ -14,7 +14,7 @@ const RELEASE_URI_PREFIX = '/_r/';
 const PREVIEW_PARAMETER = '__release';
 const PREVIEW_COOKIE = '__release';
 const PREVIEW_EXIT_VALUE = 'live';
-const RELEASE_ID = /^\d{8}T\d{6}Z-[0-9a-f]{8}$/;
+const RELEASE_ID = /^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{8}$/;
 const COOKIE_ATTRIBUTES = 'Path=/; Secure; HttpOnly; SameSite=Lax';
 
 function queryWithout(querystring, name) {

@@ -65,7 +65,8 @@ def files_digest(files: dict[str, dict[str, Any]]) -> str:
 
 
 def new_release_id(files: dict[str, dict[str, Any]], now: datetime | None = None) -> str:
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    now = now or datetime.now(UTC)
+    stamp = now.strftime("%Y%m%dT%H%M%S") + f".{now.microsecond // 1000:03d}Z"
     return f"{stamp}-{files_digest(files)[:8]}"
 
 
@@ -80,7 +81,7 @@ def create(
     return {
         "format": MANIFEST_FORMAT,
         "release": new_release_id(files, now),
-        "created": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "git_commit": git_commit,
         # The release that was live when this one was made: what `rollback` returns to.
         "previous": previous,
