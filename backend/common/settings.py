@@ -33,9 +33,21 @@ class Settings:
         missing = [name for name in (TABLE_NAME, SITE_ID) if not env.get(name)]
         if missing:
             raise SettingsError(f"missing environment variable(s): {', '.join(missing)}")
-        origins = tuple(
-            origin.strip().rstrip("/")
-            for origin in env.get(CORS_ALLOWED_ORIGINS, "").split(",")
-            if origin.strip()
+        return cls(
+            table_name=env[TABLE_NAME],
+            cors_allowed_origins=allowed_origins_from_env(env),
+            site_id=env[SITE_ID],
         )
-        return cls(table_name=env[TABLE_NAME], cors_allowed_origins=origins, site_id=env[SITE_ID])
+
+
+def allowed_origins_from_env(
+    environ: os._Environ[str] | dict[str, str] | None = None,
+) -> tuple[str, ...]:
+    """The CORS origins alone: resolvers need them when their module loads, before any request
+    (and so before the table settings are required)."""
+    env = os.environ if environ is None else environ
+    return tuple(
+        origin.strip().rstrip("/")
+        for origin in env.get(CORS_ALLOWED_ORIGINS, "").split(",")
+        if origin.strip()
+    )

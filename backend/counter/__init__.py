@@ -1,0 +1,1 @@
+"""The visit counter: page views, site views and daily-unique visitors."""

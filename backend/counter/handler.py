@@ -1,0 +1,96 @@
+"""The counter function: POST /visits counts a page view, GET /visits reads, GET /health."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from common.cors import cors_config, vary_on_origin
+from common.http import register_error_handlers
+from common.settings import allowed_origins_from_env
+
+from counter import contract
+from counter.counting import VisitCounter
+from counter.request import parse_visit, validate_path
+
+SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME") or "counter"
+METRICS_NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "cloudfolio"
+# Operation extras (request bodies, query parameters) for the API description.
+OPERATION_EXTRAS = contract.OPERATION_EXTRAS
+
+logger = Logger(service=SERVICE)
+# Off outside Lambda (and wherever POWERTOOLS_TRACE_DISABLED is set); never records payloads.
+tracer = Tracer(service=SERVICE)
+# debug=False explicitly: Powertools' debug mode would print whole events, client IP included.
+app = APIGatewayHttpResolver(cors=cors_config(allowed_origins_from_env()), debug=False)
+app.use(middlewares=[vary_on_origin])
+register_error_handlers(app, logger)
+counter = VisitCounter()
+
+
+def _count_metric(name: str) -> None:
+    # single_metric flushes on its own: no metric set is shared between concurrent invocations.
+    with single_metric(
+        name=name, unit=MetricUnit.Count, value=1, namespace=METRICS_NAMESPACE
+    ) as metric:
+        metric.add_dimension(name="service", value=SERVICE)
+
+
+@app.get(
+    "/health",
+    summary="Liveness check",
+    responses=contract.HEALTH_RESPONSES,
+    cache_control="no-store",
+)
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.post(
+    "/visits",
+    summary="Count one page view and return the numbers",
+    description="Robots get the current numbers and are not counted.",
+    responses=contract.COUNTS_RESPONSES,
+    cache_control="no-store",
+)
+@tracer.capture_method(capture_response=False)
+def record_visit() -> dict[str, int]:
+    event = app.current_event
+    visit = parse_visit(event.body, event.is_base64_encoded)
+    http = event.request_context.http
+    user_agent = http.user_agent or event.headers.get("user-agent") or ""
+    outcome = counter.record(visit, client_ip=http.source_ip or "", user_agent=user_agent)
+    _count_metric("VisitCounted" if outcome.counted else "RobotVisitIgnored")
+    if outcome.new_visitor:
+        _count_metric("NewVisitor")
+    logger.debug(
+        "visit handled", extra={"counted": outcome.counted, "new_visitor": outcome.new_visitor}
+    )
+    return outcome.counts.as_json()
+
+
+@app.get(
+    "/visits",
+    summary="Read the numbers without counting",
+    responses={code: r for code, r in contract.COUNTS_RESPONSES.items() if code != 413},
+    cache_control="no-store",
+)
+@tracer.capture_method(capture_response=False)
+def read_visits() -> dict[str, int]:
+    path = validate_path(app.current_event.get_query_string_value("path"))
+    return counter.read(path).as_json()
+
+
+# log_event=False explicitly so POWERTOOLS_LOGGER_LOG_EVENT cannot turn event logging on: the
+# event holds the client IP and User-Agent.
+@logger.inject_lambda_context(
+    log_event=False, correlation_id_path=correlation_paths.API_GATEWAY_HTTP
+)
+@tracer.capture_lambda_handler(capture_response=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
