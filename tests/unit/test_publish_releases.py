@@ -132,9 +132,9 @@ def test_one_post_edit_writes_only_that_post_and_the_pages_listing_it(
     assert writes.total == len(changed) + 2
     assert writes.calls["PutObject"] == writes.total  # no copies, no deletes
     reader = ReleaseReader(s3, BUCKET, pointer_ttl=0)
-    assert body(s3, reader.resolve("/posts/first/").key) == edited[
-        "posts/first/index.html"
-    ].encode()
+    assert (
+        body(s3, reader.resolve("/posts/first/").key) == edited["posts/first/index.html"].encode()
+    )
 
 
 def test_header_only_change_is_published_without_uploading_bytes(
@@ -245,13 +245,11 @@ def test_an_empty_or_incomplete_build_is_refused(releases, tmp_path, writes, fil
 
 
 def test_a_missing_bucket_is_named_in_the_error(s3):
-    with pytest.raises(PublishError, match="no-such-bucket.*does not exist"):
+    with pytest.raises(PublishError, match=r"no-such-bucket.*does not exist"):
         SiteStore(s3, "no-such-bucket").check_bucket()
 
 
-def test_prune_keeps_live_and_predecessor_and_collects_unreferenced_objects(
-    releases, s3, tmp_path
-):
+def test_prune_keeps_live_and_predecessor_and_collects_unreferenced_objects(releases, s3, tmp_path):
     published = []
     for version in range(5):
         files = {**SITE, "index.html": f"<h1>version {version}</h1>"}
@@ -265,9 +263,9 @@ def test_prune_keeps_live_and_predecessor_and_collects_unreferenced_objects(
 
     assert set(result.kept) == {published[0], published[1], published[4]}
     assert set(result.deleted_releases) == {published[2], published[3]}
-    assert stored_keys(s3, "releases/") == {
-        manifest_key(r) for r in result.kept
-    } | {"releases/LIVE"}
+    assert stored_keys(s3, "releases/") == {manifest_key(r) for r in result.kept} | {
+        "releases/LIVE"
+    }
     assert unique_to_v3 not in stored_keys(s3, "objects/")
     assert result.deleted_objects == 2
     for release in result.kept:  # every kept release is still whole
