@@ -1,0 +1,91 @@
+"""Development settings: the site as the local stack serves it.
+
+publishconf.py imports everything from here and overrides only what production changes.
+"""
+
+import os
+
+AUTHOR = "Alex Morgan"
+SITENAME = "Alex Morgan"
+SITESUBTITLE = "Cloud and serverless engineer"
+SITE_DESCRIPTION = (
+    "Alex Morgan builds small, reliable serverless systems on AWS and writes about "
+    "DynamoDB, Lambda, privacy-friendly analytics and the craft of operating them."
+)
+# Open Graph / Twitter cards fall back to this when a page has no image of its own.
+SOCIAL_PROFILES = {
+    "GitHub": "https://github.com/example",
+    "LinkedIn": "https://www.linkedin.com/in/example",
+}
+
+# Both URLs come from the environment so one build command serves every environment;
+# `invoke up` sets them to the ports it actually bound.
+SITEURL = os.environ.get("CLOUDFOLIO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+CLOUDFOLIO_API_URL = os.environ.get("CLOUDFOLIO_API_URL", "http://127.0.0.1:8001").rstrip("/")
+
+# Widgets the cloudfolio_widgets plugin renders into the theme's slots.
+CLOUDFOLIO_WIDGETS = {
+    "counter": True,
+    "resume_download": True,
+}
+
+PATH = "content"
+OUTPUT_PATH = "output/"
+ARTICLE_PATHS = ["posts"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = []
+READERS = {"rst": None, "htm": None, "html": None}
+
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+THEME = "theme"
+THEME_STATIC_DIR = "theme"
+THEME_STATIC_PATHS = ["static"]
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["cloudfolio_assets", "cloudfolio_widgets", "cloudfolio_sitemap"]
+
+# Clean URLs: every page is a directory index, so links never show .html.
+ARTICLE_URL = "posts/{slug}/"
+ARTICLE_SAVE_AS = "posts/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+TAG_URL = "tags/{slug}/"
+TAG_SAVE_AS = "tags/{slug}/index.html"
+DIRECT_TEMPLATES = ["index", "archives"]
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+# One author and no categories: their listing pages would only repeat the archive.
+CATEGORY_SAVE_AS = ""
+CATEGORY_URL = ""
+AUTHOR_SAVE_AS = ""
+AUTHOR_URL = ""
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+FEED_MAX_ITEMS = 20
+
+MARKDOWN = {
+    "extension_configs": {
+        # Class-based highlighting: inline styles would break the site's strict CSP.
+        "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+    },
+    "output_format": "html5",
+}
+
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = False
