@@ -1,0 +1,43 @@
+"""Live widgets, switched on and configured from settings; the author never edits HTML.
+
+Settings:
+    CLOUDFOLIO_API_URL   base URL of the cloudfolio API the widgets talk to
+    CLOUDFOLIO_WIDGETS   {"counter": bool, "resume_download": bool}
+
+The theme places ``{{ cloudfolio_widget("counter") }}`` where a widget may appear and asks
+``cloudfolio_widget_enabled("counter")`` before loading that widget's script.
+"""
+
+from pelican import signals
+
+from .markup import WIDGETS, render_widget
+from .settings import enabled_widgets
+
+__all__ = ["WIDGETS", "register"]
+
+
+def check_settings(pelican) -> None:
+    # Validates early, so a typo in CLOUDFOLIO_WIDGETS stops the build instead of hiding a widget.
+    enabled_widgets(pelican.settings)
+
+
+def add_template_globals(generator) -> None:
+    settings = generator.settings
+    enabled = enabled_widgets(settings)
+    api_url = settings.get("CLOUDFOLIO_API_URL", "")
+
+    def cloudfolio_widget(name: str) -> str:
+        return render_widget(name, api_url) if name in enabled else ""
+
+    def cloudfolio_widget_enabled(name: str) -> bool:
+        return name in enabled
+
+    generator.env.globals.update(
+        cloudfolio_widget=cloudfolio_widget,
+        cloudfolio_widget_enabled=cloudfolio_widget_enabled,
+    )
+
+
+def register() -> None:
+    signals.initialized.connect(check_settings)
+    signals.generator_init.connect(add_template_globals)

@@ -1,0 +1,31 @@
+"""Reading and validating the widget settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .markup import WIDGETS
+
+DEFAULT_WIDGETS = {"counter": True, "resume_download": True}
+
+
+class WidgetSettingsError(ValueError):
+    """CLOUDFOLIO_WIDGETS or CLOUDFOLIO_API_URL cannot be used as written."""
+
+
+def enabled_widgets(settings: dict[str, Any]) -> frozenset[str]:
+    configured = settings.get("CLOUDFOLIO_WIDGETS", DEFAULT_WIDGETS)
+    if not isinstance(configured, dict):
+        raise WidgetSettingsError("CLOUDFOLIO_WIDGETS must be a dict of widget name -> bool")
+    unknown = set(configured) - set(WIDGETS)
+    if unknown:
+        raise WidgetSettingsError(
+            f"unknown widget(s) in CLOUDFOLIO_WIDGETS: {sorted(unknown)}; known: {sorted(WIDGETS)}"
+        )
+    enabled = frozenset(name for name, on in configured.items() if on)
+    api_url = settings.get("CLOUDFOLIO_API_URL", "")
+    if enabled and not api_url.startswith(("http://", "https://")):
+        raise WidgetSettingsError(
+            f"CLOUDFOLIO_API_URL must be an http(s) URL when widgets are on, got {api_url!r}"
+        )
+    return enabled
