@@ -1,0 +1,154 @@
+"""Where each environment's site is, and the errors when it cannot be reached."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+
+import pytest
+
+import cloudfolio
+from cloudfolio.publish import clients, commands, targets
+from cloudfolio.publish.store import KeyValueStorePointer, MirroredPointer, PublishError
+
+
+@pytest.fixture
+def stack_file(tmp_path, monkeypatch):
+    path = tmp_path / "stack.json"
+    monkeypatch.setattr(targets, "STACK_FILE", path)
+    return path
+
+
+@pytest.fixture
+def terraform_outputs(monkeypatch):
+    outputs: dict = {}
+    fake = types.ModuleType("cloudfolio.terraform")
+    fake.output = lambda root: outputs if root.name in ("staging", "prod") else {}
+    monkeypatch.setitem(sys.modules, "cloudfolio.terraform", fake)
+    monkeypatch.setattr(cloudfolio, "terraform", fake, raising=False)
+    return outputs
+
+
+@pytest.fixture
+def no_credentials(monkeypatch, tmp_path):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", raising=False)
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", raising=False)
+    monkeypatch.delenv("AWS_WEB_IDENTITY_TOKEN_FILE", raising=False)
+
+
+def test_local_reads_the_stack_file(stack_file):
+    stack_file.write_text(
+        json.dumps(
+            {
+                "aws_endpoint": "http://127.0.0.1:8002",
+                "site_bucket": "cloudfolio-local-site",
+                "site_url": "http://127.0.0.1:8000",
+            }
+        )
+    )
+    target = targets.target_for("local")
+    assert target.bucket == "cloudfolio-local-site"
+    assert target.endpoint_url == "http://127.0.0.1:8002"
+    assert target.emulated
+
+
+def test_local_without_a_running_stack_says_how_to_start_it(stack_file):
+    with pytest.raises(PublishError, match="invoke up"):
+        targets.target_for("local")
+
+
+def test_staging_reads_terraform_outputs_in_either_shape(terraform_outputs):
+    terraform_outputs.update(
+        {
+            "site_bucket": {"value": "cf-staging-site", "type": "string", "sensitive": False},
+            "site_url": "https://staging.example.org",
+            "site_kvs_arn": {"value": "arn:aws:cloudfront::123456789012:key-value-store/abc"},
+        }
+    )
+    target = targets.target_for("staging")
+    assert (target.bucket, target.site_url) == ("cf-staging-site", "https://staging.example.org")
+    assert target.kvs_arn.endswith("key-value-store/abc")
+    assert not target.emulated
+
+
+def test_prod_before_deploy_says_to_deploy(terraform_outputs):
+    with pytest.raises(PublishError, match="invoke deploy --env prod"):
+        targets.target_for("prod")
+
+
+def test_unknown_environment_is_refused():
+    with pytest.raises(PublishError, match="unknown environment 'qa'"):
+        targets.target_for("qa")
+
+
+def test_missing_credentials_are_reported_before_anything_runs(
+    terraform_outputs, no_credentials, tmp_path
+):
+    terraform_outputs.update({"site_bucket": "cf-prod-site", "site_url": "https://example.org"})
+    with pytest.raises(PublishError, match="no AWS credentials found for prod"):
+        commands.publish(env="prod", site_dir=tmp_path, yes=True)
+
+
+def test_the_emulator_needs_no_credentials(no_credentials):
+    target = targets.Target("local", "b", "http://127.0.0.1:8000", "http://127.0.0.1:8002")
+    assert clients.session_for(target).get_credentials() is not None
+
+
+def test_with_a_key_value_store_the_edge_pointer_is_written_first(monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    target = targets.Target("prod", "b", "https://example.org", kvs_arn="arn:kvs")
+    pointer = clients.pointer_for(target, s3=object())
+    assert isinstance(pointer, MirroredPointer)
+    assert isinstance(pointer.stores[0], KeyValueStorePointer)
+
+
+def test_key_value_store_pointer_switches_with_the_current_etag():
+    from botocore.session import get_session
+    from botocore.stub import Stubber
+
+    client = get_session().create_client(
+        "cloudfront-keyvaluestore",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    arn = "arn:aws:cloudfront::123456789012:key-value-store/abc"
+    release = "20260101T120000.000Z-0a1b2c3d"
+    with Stubber(client) as stub:
+        stub.add_response(
+            "describe_key_value_store",
+            {
+                "ItemCount": 1,
+                "TotalSizeInBytes": 10,
+                "KvsARN": arn,
+                "ETag": "etag-1",
+                "Created": "2026-01-01T00:00:00Z",
+            },
+            {"KvsARN": arn},
+        )
+        stub.add_response(
+            "put_key",
+            {"ItemCount": 1, "TotalSizeInBytes": 10, "ETag": "etag-2"},
+            {"KvsARN": arn, "Key": "live", "Value": release, "IfMatch": "etag-1"},
+        )
+        stub.add_response(
+            "get_key",
+            {"Key": "live", "Value": release, "ItemCount": 1, "TotalSizeInBytes": 10},
+            {"KvsARN": arn, "Key": "live"},
+        )
+        pointer = KeyValueStorePointer(client, arn)
+        pointer.set(release)
+        assert pointer.get() == release
+        stub.assert_no_pending_responses()
+
+
+def test_preview_url_keeps_the_site_url_and_adds_the_selector():
+    url = commands.preview_url("https://example.org/", "20260101T120000.000Z-0a1b2c3d")
+    assert url == "https://example.org/?__release=20260101T120000.000Z-0a1b2c3d"
