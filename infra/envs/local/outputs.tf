@@ -1,0 +1,24 @@
+output "table_name" {
+  description = "Name of the table on the emulator."
+  value       = module.stack.table_name
+}
+
+output "function_environments" {
+  description = "Handler -> environment variables exactly as set on its Lambda; the local gateway copies them."
+  value       = module.stack.function_environments
+}
+
+output "cors_allowed_origins" {
+  description = "Origins the API allows."
+  value       = module.stack.cors_allowed_origins
+}
+
+output "routes" {
+  description = "Route key -> handler, as applied."
+  value       = module.stack.routes
+}
+
+output "api_id" {
+  description = "ID of the HTTP API on the emulator."
+  value       = module.stack.api_id
+}

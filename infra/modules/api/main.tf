@@ -1,0 +1,154 @@
+locals {
+  methods     = sort(distinct([for key, _ in var.routes : split(" ", key)[0]]))
+  handlers    = toset(values(var.routes))
+  with_domain = var.domain_name != null
+}
+
+resource "aws_apigatewayv2_api" "this" {
+  name          = var.name
+  protocol_type = "HTTP"
+
+  cors_configuration {
+    allow_origins = var.cors_allowed_origins
+    allow_methods = local.methods
+    allow_headers = ["content-type"]
+    max_age       = 600
+  }
+
+  tags = var.tags
+}
+
+resource "aws_apigatewayv2_integration" "handler" {
+  for_each = local.handlers
+
+  api_id                 = aws_apigatewayv2_api.this.id
+  integration_type       = "AWS_PROXY"
+  integration_method     = "POST"
+  integration_uri        = var.invoke_arns[each.key]
+  payload_format_version = "2.0"
+}
+
+resource "aws_apigatewayv2_route" "this" {
+  # checkov:skip=CKV_AWS_309: the counter and health routes are public by design; the stage throttle and CORS whitelist bound abuse.
+  for_each = var.routes
+
+  api_id             = aws_apigatewayv2_api.this.id
+  route_key          = each.key
+  authorization_type = "NONE"
+  target             = "integrations/${aws_apigatewayv2_integration.handler[each.value].id}"
+}
+
+resource "aws_cloudwatch_log_group" "access" {
+  # checkov:skip=CKV_AWS_158: access logs hold no raw IP or User-Agent (see the format below); service-key encryption at rest.
+  name              = "/aws/apigateway/${var.name}"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
+resource "aws_apigatewayv2_stage" "default" {
+  api_id      = aws_apigatewayv2_api.this.id
+  name        = "$default"
+  auto_deploy = true
+
+  default_route_settings {
+    throttling_rate_limit  = var.throttling_rate_limit
+    throttling_burst_limit = var.throttling_burst_limit
+  }
+
+  # JSON, and deliberately without $context.identity.sourceIp / userAgent: no raw IP or UA at rest.
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.access.arn
+    format = jsonencode({
+      requestId          = "$context.requestId"
+      requestTime        = "$context.requestTimeEpoch"
+      routeKey           = "$context.routeKey"
+      status             = "$context.status"
+      protocol           = "$context.protocol"
+      responseLength     = "$context.responseLength"
+      responseLatency    = "$context.responseLatency"
+      integrationLatency = "$context.integrationLatency"
+      integrationError   = "$context.integrationErrorMessage"
+    })
+  }
+
+  tags = var.tags
+}
+
+resource "aws_lambda_permission" "invoke" {
+  for_each = local.handlers
+
+  statement_id  = "AllowHttpApi"
+  action        = "lambda:InvokeFunction"
+  function_name = var.function_names[each.key]
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/*/*"
+}
+
+# Optional custom domain: a regional ACM certificate validated through Route 53.
+resource "aws_acm_certificate" "api" {
+  count = local.with_domain ? 1 : 0
+
+  domain_name       = var.domain_name
+  validation_method = "DNS"
+  tags              = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_route53_record" "api_validation" {
+  for_each = local.with_domain ? {
+    for dvo in aws_acm_certificate.api[0].domain_validation_options : dvo.domain_name => dvo
+  } : {}
+
+  zone_id         = var.route53_zone_id
+  name            = each.value.resource_record_name
+  type            = each.value.resource_record_type
+  records         = [each.value.resource_record_value]
+  ttl             = 300
+  allow_overwrite = true
+}
+
+resource "aws_acm_certificate_validation" "api" {
+  count = local.with_domain ? 1 : 0
+
+  certificate_arn         = aws_acm_certificate.api[0].arn
+  validation_record_fqdns = [for record in aws_route53_record.api_validation : record.fqdn]
+}
+
+resource "aws_apigatewayv2_domain_name" "this" {
+  count = local.with_domain ? 1 : 0
+
+  domain_name = var.domain_name
+
+  domain_name_configuration {
+    certificate_arn = aws_acm_certificate_validation.api[0].certificate_arn
+    endpoint_type   = "REGIONAL"
+    security_policy = "TLS_1_2"
+  }
+
+  tags = var.tags
+}
+
+resource "aws_apigatewayv2_api_mapping" "this" {
+  count = local.with_domain ? 1 : 0
+
+  api_id      = aws_apigatewayv2_api.this.id
+  domain_name = aws_apigatewayv2_domain_name.this[0].id
+  stage       = aws_apigatewayv2_stage.default.id
+}
+
+resource "aws_route53_record" "api_alias" {
+  for_each = local.with_domain ? toset(["A", "AAAA"]) : toset([])
+
+  zone_id = var.route53_zone_id
+  name    = var.domain_name
+  type    = each.key
+
+  alias {
+    name                   = aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].target_domain_name
+    zone_id                = aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].hosted_zone_id
+    evaluate_target_health = false
+  }
+}

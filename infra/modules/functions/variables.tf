@@ -1,0 +1,72 @@
+variable "name_prefix" {
+  description = "Prefix of every function, role and log group name (e.g. cloudfolio-prod)."
+  type        = string
+}
+
+variable "functions" {
+  description = <<-EOT
+    One entry per Lambda handler, keyed by the backend package name (backend/<name>/handler.py).
+    table_actions: the exact DynamoDB actions the handler calls on the table (least privilege).
+    async: true when the function is invoked asynchronously (events, schedules); it then gets an
+    SQS dead-letter queue. reserved_concurrency: -1 leaves the function unreserved.
+  EOT
+  type = map(object({
+    table_actions        = list(string)
+    async                = optional(bool, false)
+    memory_size          = optional(number, 256)
+    timeout              = optional(number, 10)
+    reserved_concurrency = optional(number, -1)
+    environment          = optional(map(string), {})
+  }))
+}
+
+variable "artifacts_dir" {
+  description = "Directory holding <function>.zip, built reproducibly by cloudfolio/packaging.py."
+  type        = string
+}
+
+variable "runtime" {
+  description = "Lambda runtime; the zips are built for it."
+  type        = string
+  default     = "python3.12"
+}
+
+variable "architecture" {
+  description = "Instruction set the dependency wheels were installed for."
+  type        = string
+  default     = "x86_64"
+}
+
+variable "table_arn" {
+  description = "ARN of the single table; the only DynamoDB resource any role is granted."
+  type        = string
+}
+
+variable "environment" {
+  description = "Environment variables every function gets (backend/common/settings.py ENV_VARS)."
+  type        = map(string)
+}
+
+variable "log_retention_days" {
+  description = "Retention of each function's log group."
+  type        = number
+  default     = 365
+}
+
+variable "tracing_mode" {
+  description = "X-Ray tracing mode (Active samples and traces every invocation path)."
+  type        = string
+  default     = "Active"
+}
+
+variable "powertools_namespace" {
+  description = "CloudWatch metrics namespace for Powertools Metrics."
+  type        = string
+  default     = "cloudfolio"
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}
