@@ -1,0 +1,187 @@
+"""Publishing over real HTTP to a moto server: the commands end to end, and a killed publish."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import boto3
+import pytest
+import requests
+
+from cloudfolio import paths
+from cloudfolio.publish import commands, targets
+from cloudfolio.publish.edge import ReleaseReader, object_key
+from cloudfolio.publish.store import PublishError
+
+pytestmark = pytest.mark.integration
+
+BUCKET = "cloudfolio-publish-it"
+MOTO_SERVER = Path(sys.executable).with_name("moto_server")
+POSTS = 40
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    assert MOTO_SERVER.exists(), "moto_server is needed for the publish integration tests"
+    port = free_port()
+    server = subprocess.Popen(
+        [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(url + "/moto-api/", timeout=1)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "moto_server did not start"
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def stack(endpoint, tmp_path, monkeypatch):
+    """A bucket of its own on the shared server, described the way the local stack does."""
+    bucket = f"{BUCKET}-{time.monotonic_ns()}"
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    s3.create_bucket(Bucket=bucket)
+    stack_file = tmp_path / "stack.json"
+    stack_file.write_text(
+        json.dumps(
+            {"aws_endpoint": endpoint, "site_bucket": bucket, "site_url": "http://127.0.0.1:8000"}
+        )
+    )
+    monkeypatch.setattr(targets, "STACK_FILE", stack_file)
+    return s3, bucket, stack_file
+
+
+def make_site(root: Path, version: str, posts: int = POSTS) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "index.html").write_text(f"<h1>home {version}</h1>")
+    (root / "404.html").write_text("<p>not found</p>")
+    for number in range(posts):
+        post = root / "posts" / f"p{number}"
+        post.mkdir(parents=True, exist_ok=True)
+        (post / "index.html").write_text(f"<article>{number} {version}</article>")
+    return root
+
+
+def test_publish_commands_end_to_end(stack, tmp_path, capsys):
+    s3, bucket, _ = stack
+    first = commands.publish(
+        env="local", site_dir=make_site(tmp_path / "v1", "one"), json_output=True
+    )
+    printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert printed == first
+    assert first["objects_written"] == POSTS + 2 + 2
+
+    unchanged = commands.publish(env="local", site_dir=tmp_path / "v1", json_output=True)
+    assert unchanged["objects_written"] == 0 and unchanged["release"] is None
+
+    preview = commands.publish(
+        env="local", site_dir=make_site(tmp_path / "v2", "two"), preview=True, json_output=True
+    )
+    assert preview["preview_url"] == f"http://127.0.0.1:8000/?__release={preview['release']}"
+    assert preview["live_after"] == first["release"]
+    reader = ReleaseReader(s3, bucket, pointer_ttl=0)
+    assert reader.read(reader.resolve("/").key) == b"<h1>home one</h1>"
+    assert reader.read(reader.resolve("/", preview["release"]).key) == b"<h1>home two</h1>"
+
+    commands.promote(env="local", release=preview["release"])
+    assert reader.read(reader.resolve("/").key) == b"<h1>home two</h1>"
+    rows = commands.releases(env="local", json_output=True)
+    assert [row["release"] for row in rows if row["live"]] == [preview["release"]]
+    assert all(row["file_count"] == POSTS + 2 for row in rows)
+
+    assert commands.rollback(env="local")["live_after"] == first["release"]
+    assert reader.read(reader.resolve("/").key) == b"<h1>home one</h1>"
+    pruned = commands.prune(env="local", keep=1)
+    assert set(pruned["kept"]) == {first["release"], preview["release"]}
+
+
+def test_confirmation_is_required_for_shared_environments_without_a_terminal(stack, tmp_path):
+    from cloudfolio.publish.commands import _confirmer
+
+    confirm = _confirmer("prod", yes=False, json_output=False)
+    with pytest.raises(PublishError, match="--yes"):
+        confirm(None)
+    assert _confirmer("prod", yes=True, json_output=False) is None
+
+
+INTERRUPTED_PUBLISH = """
+import sys, time
+from pathlib import Path
+from cloudfolio.publish import clients, commands, targets
+
+targets.STACK_FILE = Path(sys.argv[2])
+make_client = clients.s3_client
+
+def slow_client(target, workers=8):
+    client = make_client(target, workers)
+    # Slow uploads down so the test can stop the publish in the middle of them.
+    client.meta.events.register("before-call.s3.PutObject", lambda **_: time.sleep(0.3))
+    return client
+
+clients.s3_client = slow_client
+commands.publish(env="local", site_dir=Path(sys.argv[1]))
+"""
+
+
+def test_a_publish_killed_mid_upload_leaves_the_live_release_whole(stack, tmp_path):
+    s3, bucket, stack_file = stack
+    live = commands.publish(env="local", site_dir=make_site(tmp_path / "v1", "one"))["release"]
+    site = make_site(tmp_path / "v2", "two")
+    publisher = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED_PUBLISH, str(site), str(stack_file)],
+        cwd=paths.ROOT,
+        env={**os.environ, "PYTHONPATH": str(paths.ROOT)},
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        for line in publisher.stderr:
+            if line.startswith("uploaded 1/"):
+                break
+        else:
+            pytest.fail("the publish ended before it uploaded anything")
+        publisher.send_signal(signal.SIGKILL)
+    finally:
+        publisher.wait(timeout=30)
+
+    reader = ReleaseReader(s3, bucket, pointer_ttl=0)
+    assert reader.live_release() == live
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix="releases/")["Contents"]
+    assert {item["Key"] for item in listed} == {"releases/LIVE", f"releases/{live}.json"}
+    stored = {item["Key"] for item in s3.list_objects_v2(Bucket=bucket)["Contents"]}
+    manifest = reader.manifest(live)
+    assert all(object_key(entry["hash"]) in stored for entry in manifest["files"].values())
+    assert reader.read(reader.resolve("/posts/p3/").key) == b"<article>3 one</article>"
+    uploaded_before_kill = len([key for key in stored if key.startswith("objects/")])
+    assert uploaded_before_kill > POSTS + 2  # some of the new release's objects made it
+
+    resumed = commands.publish(env="local", site_dir=site)
+    assert resumed["uploaded"] == (2 * (POSTS + 2) - 1) - uploaded_before_kill
+    assert reader.read(reader.resolve("/posts/p3/").key) == b"<article>3 two</article>"
