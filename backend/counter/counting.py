@@ -39,18 +39,25 @@ class VisitCounter:
         self._settings_factory = settings
         self._client_factory = client_factory
         self.clock = clock
+        self._client: Any = None
         self._parts: tuple[Settings, CounterStore, DailySalt] | None = None
 
     def _ready(self) -> tuple[Settings, CounterStore, DailySalt]:
         if self._parts is None:
             settings = self._settings_factory()
-            client = self._client_factory()
             self._parts = (
                 settings,
-                CounterStore(client, settings.table_name, settings.site_id),
-                DailySalt(client, settings.table_name),
+                CounterStore(self.client, settings.table_name, settings.site_id),
+                DailySalt(self.client, settings.table_name),
             )
         return self._parts
+
+    @property
+    def client(self) -> Any:
+        """The container's DynamoDB client (created on first use)."""
+        if self._client is None:
+            self._client = self._client_factory()
+        return self._client
 
     def read(self, path: str) -> Counts:
         _, store, _ = self._ready()

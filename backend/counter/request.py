@@ -90,7 +90,7 @@ def parse_visit(body: str | None, is_base64: bool = False) -> Visit:
             raise ApiError(
                 HTTPStatus.BAD_REQUEST,
                 "invalid_field",
-                f'"{name}" must be a string of at most {MAX_FIELD_LENGTH} characters.',
+                f"The {name} field must be a string of at most {MAX_FIELD_LENGTH} characters.",
             )
         fields[name] = value or None
     return Visit(path=validate_path(document.get("path")), **fields)
