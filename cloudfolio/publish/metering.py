@@ -7,15 +7,17 @@ from collections import Counter
 from typing import Any
 
 # Every S3 call that creates, replaces or deletes stored bytes. Server-side copies count too.
-WRITE_OPERATIONS = frozenset({
-    "PutObject",
-    "CopyObject",
-    "UploadPart",
-    "UploadPartCopy",
-    "CompleteMultipartUpload",
-    "DeleteObject",
-    "DeleteObjects",
-})
+WRITE_OPERATIONS = frozenset(
+    {
+        "PutObject",
+        "CopyObject",
+        "UploadPart",
+        "UploadPartCopy",
+        "CompleteMultipartUpload",
+        "DeleteObject",
+        "DeleteObjects",
+    }
+)
 
 
 class WriteCounter:

@@ -61,7 +61,12 @@ def _local() -> Target:
 def _terraform(env: str) -> Target:
     from cloudfolio import terraform  # imported lazily: only staging and prod need terraform
 
-    outputs = terraform.output(paths.INFRA / "envs" / env)
+    try:
+        outputs = terraform.Terraform(terraform.env_root(env)).output()
+    except terraform.TerraformError as error:
+        raise PublishError(
+            f"cannot read the {env} Terraform outputs ({error}); run invoke deploy --env {env}"
+        ) from error
     bucket = _output_value(outputs, OUTPUT_BUCKET)
     site_url = _output_value(outputs, OUTPUT_SITE_URL)
     if not bucket or not site_url:

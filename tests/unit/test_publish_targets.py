@@ -9,6 +9,7 @@ import types
 import pytest
 
 import cloudfolio
+from cloudfolio import paths
 from cloudfolio.publish import clients, commands, targets
 from cloudfolio.publish.store import KeyValueStorePointer, MirroredPointer, PublishError
 
@@ -24,7 +25,17 @@ def stack_file(tmp_path, monkeypatch):
 def terraform_outputs(monkeypatch):
     outputs: dict = {}
     fake = types.ModuleType("cloudfolio.terraform")
-    fake.output = lambda root: outputs if root.name in ("staging", "prod") else {}
+
+    class FakeTerraform:
+        def __init__(self, root):
+            self.root = root
+
+        def output(self):
+            return outputs if self.root.name in ("staging", "prod") else {}
+
+    fake.Terraform = FakeTerraform
+    fake.TerraformError = RuntimeError
+    fake.env_root = lambda name: paths.INFRA / "envs" / name
     monkeypatch.setitem(sys.modules, "cloudfolio.terraform", fake)
     monkeypatch.setattr(cloudfolio, "terraform", fake, raising=False)
     return outputs
@@ -152,3 +163,12 @@ def test_key_value_store_pointer_switches_with_the_current_etag():
 def test_preview_url_keeps_the_site_url_and_adds_the_selector():
     url = commands.preview_url("https://example.org/", "20260101T120000.000Z-0a1b2c3d")
     assert url == "https://example.org/?__release=20260101T120000.000Z-0a1b2c3d"
+
+
+def test_the_terraform_wrapper_offers_what_publish_reads():
+    import importlib
+
+    wrapper = importlib.import_module("cloudfolio.terraform")
+    assert callable(wrapper.Terraform.output)
+    assert callable(wrapper.env_root)
+    assert issubclass(wrapper.TerraformError, Exception)
