@@ -48,7 +48,7 @@ def post_markdown(number: int, edited: bool = False) -> str:
     )
     return (
         f"Title: Post number {number}\nDate: {year}-{month:02d}-{day:02d} 10:00\n"
-        f"Slug: post-{number}\nTags: {tags}\nSummary: Summary of post {number}.\n\n"
+        f"Slug: post-{number}\nTags: {tags}\nSummary: {lead} Summary of post {number}.\n\n"
         f"{lead} Post {number}.\n\n{body}\n"
     )
 
@@ -62,7 +62,7 @@ def write_content(content: Path, posts: int) -> None:
 
 def build(content: Path, output: Path, site_url: str) -> float:
     started = time.perf_counter()
-    subprocess.run(
+    completed = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -78,8 +78,12 @@ def build(content: Path, output: Path, site_url: str) -> float:
         ],
         cwd=ROOT,
         env={**os.environ, "CLOUDFOLIO_SITE_URL": site_url},
-        check=True,
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    if completed.returncode != 0:
+        raise SystemExit(f"the Pelican build failed:\n{completed.stderr[-2000:]}")
     return time.perf_counter() - started
 
 
