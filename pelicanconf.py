@@ -55,6 +55,7 @@ PAGE_SAVE_AS = "{slug}/index.html"
 TAG_URL = "tags/{slug}/"
 TAG_SAVE_AS = "tags/{slug}/index.html"
 DIRECT_TEMPLATES = ["index", "archives"]
+INDEX_URL = ""
 ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = "archives/index.html"
 # One author and no categories: their listing pages would only repeat the archive.

@@ -312,3 +312,15 @@ def test_publish_settings_build_with_production_urls(tmp_path: Path) -> None:
     home = page(output, "index.html")
     assert home.link("canonical")["href"] == "https://www.author.example/"
     assert referenced_assets(output)
+
+
+def test_paginated_home_pages_link_to_each_other(tmp_path: Path) -> None:
+    output = build_site(tmp_path / "site", DEFAULT_PAGINATION=2)
+    second = page(output, "page/2/index.html")
+    assert second.link("canonical")["href"] == f"{SITE_URL}/page/2/"
+    assert {a.get("href") for a in second.elements_named("a") if a.get("rel") == "prev"} == {"/"}
+    home = page(output, "index.html")
+    assert {a.get("href") for a in home.elements_named("a") if a.get("rel") == "next"} == {
+        "/page/2/"
+    }
+    test_internal_links_resolve_to_built_files(output)
