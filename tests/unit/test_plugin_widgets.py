@@ -168,3 +168,9 @@ def test_api_url_is_escaped_in_the_markup() -> None:
     markup = str(render_counter('https://api.example/"><script>'))
     assert "<script>" not in markup
     assert 'data-cf-api="https://api.example/&#34;&gt;&lt;script&gt;"' in markup
+
+
+def test_not_found_page_records_no_visit(site: Path) -> None:
+    page = parse(site, "404.html")
+    assert page.with_attribute("data-cf-counter") == []
+    assert not any("/counter." in src for src in page.scripts())
