@@ -238,3 +238,43 @@ class ReleaseReader:
 
     def read(self, key: str) -> bytes | None:
         return self._get(key)
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def respond(
+    reader: ReleaseReader, target: str, cookie_header: str | None, secure: bool = False
+) -> Response:
+    """A whole GET answer the way CloudFront and the origin handler together give it, for a
+    server without CloudFront (the local static server). `target` is the path with its query."""
+    path, _, query = target.partition("?")
+    selection = select_release(path, query, cookie_header, secure)
+    no_store = {"cache-control": "no-store"}
+    if selection.redirect is not None:
+        headers = {**no_store, "location": selection.redirect}
+        if selection.set_cookie:
+            headers["set-cookie"] = selection.set_cookie
+        return Response(302, headers, b"")
+    release = selection.release or reader.live_release()
+    if release is None:
+        return Response(
+            503,
+            {**no_store, "content-type": "text/plain; charset=utf-8"},
+            b"Nothing is published yet: run invoke publish.\n",
+        )
+    resolution = reader.resolve(path, release)
+    headers = {**resolution.headers, "x-cloudfolio-release": release}
+    if resolution.status == 301:
+        headers["location"] += f"?{query}" if query else ""
+        return Response(301, headers, b"")
+    body = reader.read(resolution.key) if resolution.key else None
+    if body is None:
+        return Response(
+            404, {**headers, "content-type": "text/plain; charset=utf-8"}, b"Not Found\n"
+        )
+    return Response(resolution.status, headers, body)

@@ -185,3 +185,21 @@ def test_a_publish_killed_mid_upload_leaves_the_live_release_whole(stack, tmp_pa
     resumed = commands.publish(env="local", site_dir=site)
     assert resumed["uploaded"] == (2 * (POSTS + 2) - 1) - uploaded_before_kill
     assert reader.read(reader.resolve("/posts/p3/").key) == b"<article>3 two</article>"
+
+
+def test_the_local_serving_helpers_publish_and_serve_from_the_emulator(stack, tmp_path):
+    from cloudfolio.publish import serving
+
+    _, bucket, stack_file = stack
+    endpoint = json.loads(stack_file.read_text())["aws_endpoint"]
+    first = serving.publish_site(endpoint, bucket, make_site(tmp_path / "v1", "one", posts=2))
+    reader = serving.release_reader(endpoint, bucket, pointer_ttl=0)
+    assert serving.respond(reader, "/posts/p1/", None).body == b"<article>1 one</article>"
+
+    again = serving.publish_site(endpoint, bucket, tmp_path / "v1")
+    assert again.release is None and again.objects_written == 0
+    second = serving.publish_site(endpoint, bucket, make_site(tmp_path / "v2", "two", posts=2))
+    assert serving.respond(reader, "/posts/p1/", None).body == b"<article>1 two</article>"
+    answer = serving.respond(reader, "/", f"__release={first.release}")
+    assert answer.body == b"<h1>home one</h1>"
+    assert answer.headers["x-cloudfolio-release"] == first.release != second.release

@@ -1,0 +1,38 @@
+"""What a server without CloudFront needs to serve the site from releases, as the edge does.
+
+The local static server answers each GET with `respond(reader, path_with_query, cookie_header)`
+and publishes each build with `publish_site(...)`, so previews, promotion and rollback behave
+locally exactly as they do behind CloudFront.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cloudfolio.publish.clients import client_config, session_for
+from cloudfolio.publish.edge import ReleaseReader, release_mapping
+from cloudfolio.publish.releases import PublishOptions, PublishResult, Releases
+from cloudfolio.publish.store import S3Pointer, SiteStore
+from cloudfolio.publish.targets import Target
+
+Response = release_mapping.Response
+respond = release_mapping.respond
+
+
+def _s3(endpoint_url: str):
+    target = Target("local", "", "", endpoint_url)
+    return session_for(target).client("s3", endpoint_url=endpoint_url, config=client_config(8))
+
+
+def release_reader(endpoint_url: str, bucket: str, pointer_ttl: float = 0.5) -> ReleaseReader:
+    """A reader of the emulator's site bucket; a publish shows up within `pointer_ttl` seconds."""
+    return ReleaseReader(_s3(endpoint_url), bucket, pointer_ttl=pointer_ttl)
+
+
+def publish_site(
+    endpoint_url: str, bucket: str, site_dir: Path, preview: bool = False
+) -> PublishResult:
+    """Publish a built directory without output or prompts (no change: nothing is written)."""
+    s3 = _s3(endpoint_url)
+    releases = Releases(SiteStore(s3, bucket), S3Pointer(s3, bucket))
+    return releases.publish(Path(site_dir), PublishOptions(preview=preview, force=True))

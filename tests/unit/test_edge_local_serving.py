@@ -1,0 +1,83 @@
+"""respond(): the edge's answer reproduced for a server without CloudFront (the local server)."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from cloudfolio.publish.edge import ReleaseReader, release_mapping
+from cloudfolio.publish.releases import PublishOptions, Releases
+from cloudfolio.publish.store import S3Pointer, SiteStore
+
+BUCKET = "cloudfolio-site-serving"
+
+
+def write(root, files):
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text)
+    return root
+
+
+@pytest.fixture
+def s3(monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket=BUCKET)
+        yield client
+
+
+@pytest.fixture
+def releases(s3):
+    return Releases(SiteStore(s3, BUCKET), S3Pointer(s3, BUCKET))
+
+
+@pytest.fixture
+def reader(s3):
+    return ReleaseReader(s3, BUCKET, pointer_ttl=0)
+
+
+def test_before_any_publish_the_server_says_so(reader):
+    answer = release_mapping.respond(reader, "/", None)
+    assert answer.status == 503
+    assert b"invoke publish" in answer.body
+
+
+def test_pages_come_from_the_live_release_with_manifest_headers(releases, reader, tmp_path):
+    release = releases.publish(
+        write(tmp_path, {"index.html": "<h1>home</h1>", "404.html": "<p>lost</p>"})
+    ).release
+    answer = release_mapping.respond(reader, "/?utm_source=x", None)
+    assert (answer.status, answer.body) == (200, b"<h1>home</h1>")
+    assert answer.headers["content-type"] == "text/html; charset=utf-8"
+    assert answer.headers["x-cloudfolio-release"] == release
+    missing = release_mapping.respond(reader, "/nope/", None)
+    assert (missing.status, missing.body) == (404, b"<p>lost</p>")
+
+
+def test_a_preview_is_opened_by_link_kept_by_cookie_and_left_by_link(releases, reader, tmp_path):
+    releases.publish(write(tmp_path / "v1", {"index.html": "live", "a/index.html": "a"}))
+    preview = releases.publish(
+        write(tmp_path / "v2", {"index.html": "draft", "a/index.html": "a"}),
+        PublishOptions(preview=True),
+    ).release
+
+    opened = release_mapping.respond(reader, f"/a/?__release={preview}&x=1", None)
+    assert opened.status == 302
+    assert opened.headers["location"] == "/a/?x=1"
+    cookie = opened.headers["set-cookie"].split(";")[0]
+    assert release_mapping.respond(reader, "/", cookie).body == b"draft"
+    assert release_mapping.respond(reader, "/", None).body == b"live"
+    left = release_mapping.respond(reader, "/?__release=live", cookie)
+    assert left.status == 302 and "Max-Age=0" in left.headers["set-cookie"]
+
+
+def test_a_directory_without_slash_redirects_and_keeps_its_query(releases, reader, tmp_path):
+    releases.publish(write(tmp_path, {"index.html": "home", "posts/x/index.html": "x"}))
+    answer = release_mapping.respond(reader, "/posts/x?ref=feed", None)
+    assert answer.status == 301
+    assert answer.headers["location"] == "/posts/x/?ref=feed"
