@@ -18,6 +18,7 @@ const RELEASE_ID = /^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{8}$/;
 const COOKIE_ATTRIBUTES = 'Path=/; Secure; HttpOnly; SameSite=Lax';
 
 function queryWithout(querystring, name) {
+    // Indexed loops: the CloudFront runtime has no for-of.
     const parts = [];
     for (const key in querystring) {
         if (key === name) {
@@ -25,14 +26,16 @@ function queryWithout(querystring, name) {
         }
         const entry = querystring[key];
         const values = entry.multiValue ? entry.multiValue.map((v) => v.value) : [entry.value];
-        for (const value of values) {
-            parts.push(value === '' ? key : key + '=' + value);
+        for (let i = 0; i < values.length; i++) {
+            parts.push(values[i] === '' ? key : key + '=' + values[i]);
         }
     }
     return parts.length ? '?' + parts.join('&') : '';
 }
 
 function redirect(location, cookieValue, cookieAttributes) {
+    const cookies = {};
+    cookies[PREVIEW_COOKIE] = { value: cookieValue, attributes: cookieAttributes };
     return {
         statusCode: 302,
         statusDescription: 'Found',
@@ -40,9 +43,7 @@ function redirect(location, cookieValue, cookieAttributes) {
             location: { value: location },
             'cache-control': { value: 'no-store' },
         },
-        cookies: {
-            [PREVIEW_COOKIE]: { value: cookieValue, attributes: cookieAttributes },
-        },
+        cookies: cookies,
     };
 }
 

@@ -139,3 +139,18 @@ def test_the_python_twin_used_by_local_serving_decides_the_same(query, cookie):
     else:
         assert python.redirect is None
         assert js["uri"] == f"/_r/{python.release or LIVE}/a/"
+
+
+# Syntax node accepts but the CloudFront Functions runtime (ES 5.1 plus a listed subset) rejects.
+UNSUPPORTED_SYNTAX = {
+    "for...of": re.compile(r"\bfor\s*\([^)]*\bof\b"),
+    "spread or rest": re.compile(r"\.\.\.\w"),
+    "classes": re.compile(r"\bclass\s+\w"),
+    "computed property names": re.compile(r"[{,]\s*\[[^\]]+\]\s*:"),
+    "optional chaining": re.compile(r"\?\.[\w\[]"),
+}
+
+
+@pytest.mark.parametrize("feature", sorted(UNSUPPORTED_SYNTAX))
+def test_the_function_avoids_syntax_the_cloudfront_runtime_lacks(feature):
+    assert not UNSUPPORTED_SYNTAX[feature].search(FUNCTION.read_text()), feature
