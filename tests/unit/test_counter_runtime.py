@@ -1,0 +1,78 @@
+"""The counter as Lambda runs it: tracing on in Lambda, off (and free) everywhere else."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from cloudfolio import paths
+
+# Runs in a fresh interpreter: an enabled X-Ray recorder patches botocore process-wide.
+IN_LAMBDA = """
+import json, sys
+from moto import mock_aws
+from tests.unit.conftest import api_event, invoke, load_function
+from tests.unit import conftest
+
+with mock_aws():
+    import boto3
+    boto3.client("dynamodb").create_table(
+        TableName=conftest.TABLE,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                   {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                              {"AttributeName": "sk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    module = load_function("counter")
+    assert not module.tracer.disabled, "tracing should be on in Lambda"
+    reply = invoke(module, api_event("POST", "/visits", {"path": "/traced/"}))
+    print(json.dumps([reply.status, reply.body]))
+"""
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("AWS_", "POWERTOOLS_", "LAMBDA_"))
+    }
+    env.update(
+        PYTHONPATH=os.pathsep.join([str(paths.ROOT), str(paths.BACKEND)]),
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        TABLE_NAME="cloudfolio-test",
+        SITE_ID="test-site",
+        **extra,
+    )
+    return env
+
+
+def test_with_tracing_on_in_lambda_a_visit_still_counts() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", IN_LAMBDA],
+        cwd=paths.ROOT,
+        env=_env(LAMBDA_TASK_ROOT=str(paths.BACKEND), AWS_XRAY_CONTEXT_MISSING="IGNORE_ERROR"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout.strip().splitlines()[-1]
+        == '[200, {"views": 1, "page_views": 1, "visitors": 1}]'
+    )
+
+
+def test_outside_lambda_tracing_is_off_and_the_xray_recorder_never_loads() -> None:
+    code = (
+        "import sys; import counter.handler as handler\n"
+        "assert handler.tracer.disabled\n"
+        "assert 'aws_xray_sdk.core' not in sys.modules\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=paths.ROOT, env=_env(), capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
