@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import (
+    ClientError,
+    EndpointConnectionError,
+    MissingDependencyException,
+    NoCredentialsError,
+    PartialCredentialsError,
+)
 
 from cloudfolio.publish.store import (
     KeyValueStorePointer,
@@ -21,7 +30,7 @@ from cloudfolio.publish.targets import DEFAULT_REGION, EMULATOR_CREDENTIALS, Tar
 def client_config(workers: int) -> Config:
     # Standard retry mode backs off exponentially with jitter on throttling and 5xx answers.
     return Config(
-        retries={"max_attempts": 8, "mode": "standard"},
+        retries={"max_attempts": 5, "mode": "standard"},
         max_pool_connections=max(10, workers * 2),
         connect_timeout=10,
         read_timeout=60,
@@ -54,3 +63,55 @@ def pointer_for(target: Target, s3: Any, bucket: str | None = None) -> PointerSt
         return bucket_pointer
     kvs = session_for(target).client("cloudfront-keyvaluestore", config=client_config(1))
     return MirroredPointer([KeyValueStorePointer(kvs, target.kvs_arn), bucket_pointer])
+
+
+REJECTED_CREDENTIALS = {
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "InvalidAccessKeyId",
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "UnrecognizedClientException",
+}
+
+
+@contextmanager
+def explained_errors(target: Target) -> Iterator[None]:
+    """Turn the AWS failures an author can fix into one sentence that says how."""
+    try:
+        yield
+    except (NoCredentialsError, PartialCredentialsError) as error:
+        raise PublishError(
+            f"no usable AWS credentials for {target.env} ({error}); configure a profile or "
+            "run in CI with the deploy role"
+        ) from error
+    except EndpointConnectionError as error:
+        hint = (
+            "is the local stack running? start it with invoke up"
+            if target.emulated
+            else ("check the network and AWS_ENDPOINT_URL")
+        )
+        raise PublishError(f"cannot reach {error.kwargs.get('endpoint_url')}: {hint}") from error
+    except MissingDependencyException as error:
+        raise PublishError(
+            "switching the CloudFront KeyValueStore needs awscrt (SigV4A signing); "
+            "install the project dependencies with uv sync"
+        ) from error
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        operation = error.operation_name
+        if code in REJECTED_CREDENTIALS:
+            raise PublishError(
+                f"AWS rejected the credentials for {target.env} ({code}); refresh them"
+            ) from error
+        if code == "ResourceNotFoundException" and target.kvs_arn:
+            raise PublishError(
+                f"the CloudFront KeyValueStore {target.kvs_arn} does not exist: "
+                f"run invoke deploy --env {target.env}"
+            ) from error
+        if code in ("AccessDenied", "AccessDeniedException", "403"):
+            raise PublishError(
+                f"{operation} was denied for these credentials on {target.env}; the deploy role "
+                "needs the publish permissions of the ci module"
+            ) from error
+        raise

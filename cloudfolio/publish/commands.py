@@ -41,7 +41,8 @@ def _releases_for(env: str, progress: Progress | None = None) -> tuple[targets.T
     target = targets.target_for(env)
     s3 = clients.s3_client(target)
     store = SiteStore(s3, target.bucket)
-    store.check_bucket()
+    with clients.explained_errors(target):
+        store.check_bucket()
     return target, Releases(store, clients.pointer_for(target, s3), progress)
 
 
@@ -102,7 +103,8 @@ def publish(
         git_commit=build.git_commit(),
         confirm=_confirmer(env, yes, json_output),
     )
-    result = releases.publish(Path(site_dir), options)
+    with clients.explained_errors(target):
+        result = releases.publish(Path(site_dir), options)
     summary = {"env": env, "bucket": target.bucket, "site_url": target.site_url, **result.summary()}
     if result.release and preview:
         summary["preview_url"] = preview_url(target.site_url, result.release)
@@ -134,8 +136,9 @@ def publish(
 
 def rollback(env: str = "local", to: str | None = None) -> dict[str, Any]:
     """Switch the pointer back to `to`, or to the release live before the current one."""
-    _, releases = _releases_for(env)
-    before, after = releases.rollback(to)
+    target, releases = _releases_for(env)
+    with clients.explained_errors(target):
+        before, after = releases.rollback(to)
     print(
         f"{env}: live release {before} -> {after}"
         if before != after
@@ -146,8 +149,9 @@ def rollback(env: str = "local", to: str | None = None) -> dict[str, Any]:
 
 def promote(env: str = "local", release: str = "") -> dict[str, Any]:
     """Make an existing release (usually a preview) live."""
-    _, releases = _releases_for(env)
-    before, after = releases.promote(release)
+    target, releases = _releases_for(env)
+    with clients.explained_errors(target):
+        before, after = releases.promote(release)
     print(
         f"{env}: live release {before} -> {after}"
         if before != after
@@ -158,8 +162,9 @@ def promote(env: str = "local", release: str = "") -> dict[str, Any]:
 
 def releases(env: str = "local", json_output: bool = False) -> list[dict[str, Any]]:
     """List the releases, oldest first, with time, commit, file count, size and which is live."""
-    _, found = _releases_for(env)
-    rows = found.list()
+    target, found = _releases_for(env)
+    with clients.explained_errors(target):
+        rows = found.list()
     if json_output:
         print(json.dumps(rows, sort_keys=True))
         return rows
@@ -180,8 +185,9 @@ def prune(env: str = "local", keep: int | None = None) -> dict[str, Any]:
     """Delete old releases (keeping the newest `keep`, the live one and its predecessor) and the
     objects no kept release references."""
     keep = keep or int(os.environ.get(KEEP_RELEASES_VARIABLE, DEFAULT_KEEP))
-    _, found = _releases_for(env)
-    result = found.prune(keep)
+    target, found = _releases_for(env)
+    with clients.explained_errors(target):
+        result = found.prune(keep)
     print(
         f"{env}: kept {len(result.kept)} releases, deleted {len(result.deleted_releases)} "
         f"releases and {result.deleted_objects} unreferenced objects"

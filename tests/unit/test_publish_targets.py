@@ -7,6 +7,7 @@ import sys
 import types
 
 import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
 
 import cloudfolio
 from cloudfolio import paths
@@ -172,3 +173,31 @@ def test_the_terraform_wrapper_offers_what_publish_reads():
     assert callable(wrapper.Terraform.output)
     assert callable(wrapper.env_root)
     assert issubclass(wrapper.TerraformError, Exception)
+
+
+def _client_error(code: str) -> Exception:
+    return ClientError({"Error": {"Code": code, "Message": code}}, "PutObject")
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (NoCredentialsError, "credentials"),
+        (
+            lambda: EndpointConnectionError(endpoint_url="http://127.0.0.1:9"),
+            r"cannot reach http://127.0.0.1:9: is the local stack running",
+        ),
+        (lambda: _client_error("ExpiredToken"), "rejected the credentials"),
+        (lambda: _client_error("AccessDenied"), "PutObject was denied"),
+    ],
+)
+def test_aws_failures_become_sentences(error, expected):
+    target = targets.Target("local", "b", "http://127.0.0.1:8000", "http://127.0.0.1:9")
+    with pytest.raises(PublishError, match=expected), clients.explained_errors(target):
+        raise error()
+
+
+def test_other_aws_failures_pass_through():
+    target = targets.Target("local", "b", "http://127.0.0.1:8000", "http://127.0.0.1:9")
+    with pytest.raises(Exception, match="SlowDown"), clients.explained_errors(target):
+        raise _client_error("SlowDown")
