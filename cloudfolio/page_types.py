@@ -6,7 +6,7 @@ import re
 import urllib.request
 from urllib.parse import urljoin
 
-RESUME_PATH = "/pages/resume/"
+RESUME_PATH = "/resume/"
 # Pelican themes mark an article's permalink with rel="bookmark".
 HREF = re.compile(r'\bhref="([^"]+)"')
 
