@@ -15,18 +15,23 @@ from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.tracing.base import BaseProvider
 
 
-class _NoTracing(BaseProvider):
-    """Never reached in practice: a disabled Tracer returns before calling its provider."""
+class _NoSegment:
+    """Accepts whatever a Tracer records on a (sub)segment, and keeps nothing."""
 
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: None
+
+
+class _NoTracing(BaseProvider):
     @contextlib.contextmanager
     def in_subsegment(self, name: str | None = None, **kwargs: Any) -> Iterator[Any]:
-        yield None
+        yield _NoSegment()
 
     @contextlib.asynccontextmanager
     async def in_subsegment_async(
         self, name: str | None = None, **kwargs: Any
     ) -> AsyncIterator[Any]:
-        yield None
+        yield _NoSegment()
 
     def put_annotation(self, key: str, value: Any) -> None:
         return None
