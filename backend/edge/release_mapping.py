@@ -93,7 +93,9 @@ def resolve(manifest: dict[str, Any], uri_path: str) -> Resolution:
     files: dict[str, dict[str, Any]] = manifest["files"]
     path = _normalise(uri_path)
     if path is not None:
-        entry = files.get(path)
+        # `carried` holds the previous release's fingerprinted assets: a page loaded just before
+        # a switch still gets the exact bytes it names, never the next release's.
+        entry = files.get(path) or manifest.get("carried", {}).get(path)
         if entry is not None:
             return Resolution(200, object_key(entry["hash"]), path, _entry_headers(entry))
         directory_index = f"{path}/{INDEX_DOCUMENT}"

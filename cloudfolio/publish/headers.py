@@ -80,3 +80,8 @@ def content_type(path: str) -> str:
 
 def cache_control(path: str) -> str:
     return _first_match(CACHE_CONTROL_RULES, path, SHORT)
+
+
+def is_fingerprinted(path: str) -> bool:
+    """An asset whose name carries its content hash (documents never count, see the rules)."""
+    return cache_control(path) == IMMUTABLE

@@ -75,6 +75,7 @@ def create(
     git_commit: str | None,
     previous: str | None,
     preview: bool,
+    carried: dict[str, dict[str, Any]] | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     now = now or datetime.now(UTC)
@@ -89,7 +90,15 @@ def create(
         "file_count": len(files),
         "total_bytes": sum(entry["size"] for entry in files.values()),
         "files": files,
+        # Fingerprinted assets of the previous release that this build no longer has. Their
+        # objects are already stored, so keeping them reachable costs no write.
+        "carried": carried or {},
     }
+
+
+def referenced_hashes(manifest: dict[str, Any]) -> set[str]:
+    entries = [*manifest["files"].values(), *manifest.get("carried", {}).values()]
+    return {entry["hash"] for entry in entries}
 
 
 @dataclass

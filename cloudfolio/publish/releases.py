@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from cloudfolio.publish import headers
 from cloudfolio.publish import manifest as manifests
 from cloudfolio.publish.edge import INDEX_DOCUMENT, manifest_key, object_key
 from cloudfolio.publish.progress import Progress, SilentProgress
@@ -130,9 +131,17 @@ class Releases:
             return result
 
         result.uploaded, result.uploaded_bytes = self._upload(
-            site_dir, files, live_files, options.workers
+            site_dir,
+            files,
+            manifests.referenced_hashes(live_manifest) if live_manifest else set(),
+            options.workers,
         )
-        release = manifests.create(files, options.git_commit, live, options.preview)
+        carried = {
+            path: entry
+            for path, entry in live_files.items()
+            if path not in files and headers.is_fingerprinted(path)
+        }
+        release = manifests.create(files, options.git_commit, live, options.preview, carried)
         self.store.write_manifest(release)
         result.release = release["release"]
         result.objects_written = result.uploaded + 1
@@ -146,12 +155,11 @@ class Releases:
         self,
         site_dir: Path,
         files: dict[str, dict[str, Any]],
-        live_files: dict[str, dict[str, Any]],
+        live_hashes: set[str],
         workers: int,
     ) -> tuple[int, int]:
         # The live release's objects are stored (collection never touches them), so only hashes
         # it does not reference need a look at the bucket.
-        live_hashes = {entry["hash"] for entry in live_files.values()}
         first_path: dict[str, str] = {}
         for path, entry in files.items():
             if entry["hash"] not in live_hashes:
@@ -238,7 +246,7 @@ class Releases:
         for release in result.kept:
             found = self.store.read_manifest(release)
             if found is not None:
-                referenced.update(entry["hash"] for entry in found["files"].values())
+                referenced.update(manifests.referenced_hashes(found))
         # Manifests go first, so no kept or deleted release ever names a missing object.
         self.store.delete_keys([manifest_key(r) for r in result.deleted_releases])
         cutoff = datetime.now(UTC) - gc_grace

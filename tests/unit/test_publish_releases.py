@@ -290,3 +290,26 @@ def test_large_files_go_multipart_and_the_diff_ignores_etags(releases, s3, tmp_p
     writes.reset()
     assert releases.publish(site).release is None
     assert writes.total == 0
+
+
+def test_a_page_from_the_previous_release_still_gets_its_own_fingerprinted_assets(
+    releases, s3, tmp_path, writes
+):
+    old_css, new_css, newer_css = (f"theme/css/main.{h * 8}.css" for h in ("a", "b", "c"))
+    releases.publish(write_site(tmp_path / "v1", {"index.html": "v1", old_css: "old"}))
+    writes.reset()
+    releases.publish(write_site(tmp_path / "v2", {"index.html": "v2", new_css: "new"}))
+    reader = ReleaseReader(s3, BUCKET, pointer_ttl=0)
+
+    assert writes.total == 2 + 2  # two new objects, the manifest, the pointer: nothing copied
+    assert body(s3, reader.resolve(f"/{old_css}").key) == b"old"  # the v1 page's stylesheet
+    assert body(s3, reader.resolve(f"/{new_css}").key) == b"new"
+    old_object = reader.resolve(f"/{old_css}").key
+
+    releases.publish(write_site(tmp_path / "v3", {"index.html": "v3", newer_css: "newer"}))
+    assert reader.resolve(f"/{new_css}").status == 200
+    assert reader.resolve(f"/{old_css}").status == 404  # carried for one release only
+    assert [row["file_count"] for row in releases.list()] == [2, 2, 2]  # carried is not counted
+    result = releases.prune(keep=1, gc_grace=timedelta(0))
+    assert len(result.deleted_releases) == 1  # v1 goes; v2 (the predecessor) still carries
+    assert old_object in stored_keys(s3, "objects/")
