@@ -52,10 +52,13 @@ def _local() -> Target:
             f"the local stack is not running ({STACK_FILE} is missing): start it with invoke up"
         )
     stack = json.loads(STACK_FILE.read_text())
-    try:
-        return Target("local", stack["site_bucket"], stack["site_url"], stack["aws_endpoint"])
-    except KeyError as missing:
-        raise PublishError(f"{STACK_FILE} has no {missing} entry; restart invoke up") from None
+    missing = [key for key in ("site_bucket", "site_url", "aws_endpoint") if not stack.get(key)]
+    if missing:
+        raise PublishError(
+            f"{STACK_FILE} has no {', '.join(missing)}: the local stack did not create the site "
+            "bucket (infra/envs/local must output site_bucket); restart invoke up"
+        )
+    return Target("local", stack["site_bucket"], stack["site_url"], stack["aws_endpoint"])
 
 
 def _terraform(env: str) -> Target:

@@ -201,3 +201,17 @@ def test_other_aws_failures_pass_through():
     target = targets.Target("local", "b", "http://127.0.0.1:8000", "http://127.0.0.1:9")
     with pytest.raises(Exception, match="SlowDown"), clients.explained_errors(target):
         raise _client_error("SlowDown")
+
+
+def test_a_local_stack_without_a_site_bucket_is_reported(stack_file):
+    stack_file.write_text(
+        json.dumps(
+            {
+                "aws_endpoint": "http://127.0.0.1:8002",
+                "site_bucket": None,
+                "site_url": "http://127.0.0.1:8000",
+            }
+        )
+    )
+    with pytest.raises(PublishError, match="has no site_bucket"):
+        targets.target_for("local")
