@@ -72,7 +72,6 @@ def _confirmer(env: str, yes: bool, json_output: bool):
             raise PublishError(
                 f"publishing to {env} needs confirmation: run interactively or pass --yes"
             )
-        _say(format_plan(plan), json_output)
         answer = input(f"Publish these changes to {env}? [y/N] ")
         return answer.strip().lower() in ("y", "yes")
 
@@ -102,14 +101,15 @@ def publish(
         max_deletes=max_deletes,
         git_commit=build.git_commit(),
         confirm=_confirmer(env, yes, json_output),
+        show_plan=lambda plan, live: _say(
+            f"plan for {env} (live: {live or 'nothing yet'}):\n{format_plan(plan)}", json_output
+        ),
     )
     with clients.explained_errors(target):
         result = releases.publish(Path(site_dir), options)
     summary = {"env": env, "bucket": target.bucket, "site_url": target.site_url, **result.summary()}
     if result.release and preview:
         summary["preview_url"] = preview_url(target.site_url, result.release)
-    _say(f"plan for {env} (live: {result.live_before or 'nothing yet'}):", json_output)
-    _say(format_plan(result.plan), json_output)
     if not result.plan.has_changes:
         _say("nothing changed since the live release; nothing was written", json_output)
     elif dry_run:

@@ -38,6 +38,8 @@ class PublishOptions:
     git_commit: str | None = None
     # Called with the plan before anything is written; returning False cancels the publish.
     confirm: Callable[[manifests.Plan], bool] | None = None
+    # Called with the plan and the live release id as soon as the diff is known.
+    show_plan: Callable[[manifests.Plan, str | None], None] | None = None
 
 
 @dataclass
@@ -116,6 +118,8 @@ class Releases:
         result = PublishResult(
             plan, live, live_after=live, preview=options.preview, dry_run=options.dry_run
         )
+        if options.show_plan is not None:
+            options.show_plan(plan, live)
         if not plan.has_changes:
             return result
         if len(plan.removed) > options.max_deletes and not options.force:
