@@ -18,7 +18,7 @@ from common.schema import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
 
 from counter.days import expires_at
 
-SALT_BYTES = 32
+SALT_BYTES = 32  # stored as hex text, so items stay plain JSON for any tool
 SALT_ATTRIBUTE = "salt"
 # 128 bits keeps collisions out of reach for any realistic number of visitors per day.
 VISITOR_ID_HEX_CHARS = 32
@@ -60,7 +60,7 @@ class DailySalt:
                 TableName=self._table_name,
                 Item={
                     **salt_key(day),
-                    SALT_ATTRIBUTE: {"B": candidate},
+                    SALT_ATTRIBUTE: {"S": candidate.hex()},
                     TTL_ATTRIBUTE: {"N": str(expires_at(day))},
                 },
                 ConditionExpression="attribute_not_exists(#pk)",
@@ -79,4 +79,4 @@ class DailySalt:
             ).get("Item")
         if existing is None or SALT_ATTRIBUTE not in existing:
             raise RuntimeError(f"the salt of {day} vanished while it was being created")
-        return bytes(existing[SALT_ATTRIBUTE]["B"])
+        return bytes.fromhex(existing[SALT_ATTRIBUTE]["S"])

@@ -178,7 +178,7 @@ def test_a_pre_existing_salt_is_reused_not_replaced(new_counter, counter_table) 
 def test_the_salt_is_random_32_bytes_and_expires_within_48_hours(counter, counter_table) -> None:
     visit(counter)
     (salt,) = salts(counter_table)
-    assert len(salt["salt"]["B"]) == 32
+    assert len(bytes.fromhex(salt["salt"]["S"])) == 32
     now = counter.counter.clock()
     expires = int(salt["expires_at"]["N"])
     assert now.timestamp() < expires <= (now + timedelta(hours=48)).timestamp()
@@ -202,7 +202,7 @@ def test_a_new_day_brings_a_new_salt_and_the_same_person_counts_again(
     assert visit(counter) == {"views": 3, "page_views": 3, "visitors": 2}
     assert visit(counter)["visitors"] == 2
     assert len(salts(counter_table)) == 2
-    (first, second) = (item["salt"]["B"] for item in salts(counter_table))
+    (first, second) = (item["salt"]["S"] for item in salts(counter_table))
     assert first != second
 
 
