@@ -15,13 +15,15 @@ BUILD_ROOT = paths.BUILD / "publish"
 STDERR_TAIL = 2000
 
 
-def build_site(site_url: str, env: str, content: Path | None = None) -> Path:
+def build_site(
+    site_url: str, env: str, content: Path | None = None, output: Path | None = None
+) -> Path:
     """Run Pelican with publishconf into build/publish/<env>/site (emptied first, so files that
     the build no longer makes do not linger and get published)."""
     settings = paths.PELICAN_PUBLISH_SETTINGS
     if not settings.exists():
         raise PublishError(f"{settings.name} is missing; cannot build the site")
-    output = BUILD_ROOT / env / "site"
+    output = output or BUILD_ROOT / env / "site"
     shutil.rmtree(output, ignore_errors=True)
     output.mkdir(parents=True)
     completed = subprocess.run(

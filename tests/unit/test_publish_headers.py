@@ -71,3 +71,31 @@ def test_plain_assets_get_a_short_lifetime() -> None:
     value = headers.cache_control("theme/css/style.css")
     assert "immutable" not in value
     assert "max-age=3600" in value
+
+
+def test_every_file_the_real_site_emits_has_a_specific_content_type(tmp_path):
+    from cloudfolio.publish import build, manifest
+
+    site = build.build_site("https://example.org", "test", output=tmp_path / "site")
+    files = manifest.scan(site)
+    assert "index.html" in files
+    generic = [
+        path
+        for path, entry in files.items()
+        if entry["content_type"] == headers.DEFAULT_CONTENT_TYPE
+    ]
+    assert generic == []
+    fingerprinted = [path for path in files if headers.is_fingerprinted(path)]
+    assert fingerprinted, "the theme's assets are expected to carry content hashes"
+    assert all(not path.endswith(".html") for path in fingerprinted)
+
+
+def test_a_failed_build_is_refused_with_pelicans_message(tmp_path):
+    from cloudfolio.publish import build
+    from cloudfolio.publish.store import PublishError
+
+    broken = tmp_path / "content"
+    (broken / "posts").mkdir(parents=True)
+    (broken / "posts" / "bad.md").write_text("Title: Bad\nDate: not a date\n\nbody\n")
+    with pytest.raises(PublishError, match="the site build failed, nothing was published"):
+        build.build_site("https://example.org", "test", content=broken, output=tmp_path / "out")
