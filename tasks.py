@@ -1,5 +1,6 @@
 """invoke tasks: argument parsing only; the work lives in the cloudfolio package."""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from invoke import Exit, task
@@ -77,3 +78,67 @@ def lighthouse(c, url="", json=False):
     shortfalls = [s for a in audits for s in a.shortfalls()]
     if shortfalls:
         raise Exit("below target: " + "; ".join(shortfalls), code=1)
+
+
+@task(
+    help={
+        "env": "local (default), staging or prod",
+        "dry_run": "show the plan, write nothing",
+        "yes": "publish to staging/prod without asking",
+        "json": "print a JSON summary on stdout",
+        "preview": "upload the release without making it live; prints its preview URL",
+        "force": "allow removing more than 256 files",
+    }
+)
+def publish(c, env="local", dry_run=False, yes=False, json=False, preview=False, force=False):
+    """Build with publishconf and publish an atomic, incremental release."""
+    from cloudfolio import publish as releases_
+
+    with _publish_errors(releases_):
+        releases_.publish(
+            env=env, dry_run=dry_run, yes=yes, json_output=json, preview=preview, force=force
+        )
+
+
+@task(help={"env": "local (default), staging or prod", "to": "release id to go back to"})
+def rollback(c, env="local", to=""):
+    """Switch back to the previous release (or --to RELEASE); no uploads."""
+    from cloudfolio import publish as releases_
+
+    with _publish_errors(releases_):
+        releases_.rollback(env, to or None)
+
+
+@task(help={"env": "local (default), staging or prod", "json": "print JSON"})
+def releases(c, env="local", json=False):
+    """List releases: time, git commit, files, size; * marks the live one."""
+    from cloudfolio import publish as releases_
+
+    with _publish_errors(releases_):
+        releases_.releases(env, json_output=json)
+
+
+@task(help={"release": "release id (see `invoke releases`)", "env": "local, staging or prod"})
+def promote(c, release, env="local"):
+    """Make a release (e.g. a preview) live."""
+    from cloudfolio import publish as releases_
+
+    with _publish_errors(releases_):
+        releases_.promote(env, release)
+
+
+@task(help={"env": "local, staging or prod", "keep": "releases to keep (default from settings)"})
+def prune(c, env="local", keep=0):
+    """Delete old releases (never the live one or its predecessor) and unreferenced objects."""
+    from cloudfolio import publish as releases_
+
+    with _publish_errors(releases_):
+        releases_.prune(env, keep or None)
+
+
+@contextmanager
+def _publish_errors(module):
+    try:
+        yield
+    except module.PublishError as error:
+        raise Exit(str(error), code=1) from error
