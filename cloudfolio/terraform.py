@@ -7,6 +7,7 @@ controls, so a stray `TF_CLI_CONFIG_FILE` or `~/.terraformrc` cannot change what
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -29,6 +30,10 @@ PLUGIN_DIR_CANDIDATES = (
 )
 MIRROR_HOST = "registry.terraform.io"
 STDERR_TAIL_LINES = 25
+# What a saved plan for an empty state depends on besides the variables: the Terraform code and the
+# files it reads (the API description and the edge code). The Lambda zips come in through `inputs`.
+PLAN_INPUTS = (INFRA, ROOT / "backend" / "openapi.json", ROOT / "backend" / "edge")
+SKIPPED_PLAN_INPUT_PARTS = {".terraform", "__pycache__"}
 
 
 class TerraformError(RuntimeError):
@@ -57,6 +62,11 @@ def find_plugin_dir(environ: Mapping[str, str] | None = None) -> Path | None:
         if (candidate / MIRROR_HOST).is_dir():
             return candidate
     return None
+
+
+def output(root: Path, *, state_path: Path | None = None) -> dict[str, Any]:
+    """Outputs of an already initialised root (e.g. staging after `invoke deploy`)."""
+    return Terraform(root, state_path=state_path).output()
 
 
 def env_root(name: str) -> Path:
@@ -88,6 +98,22 @@ def _var_args(variables: Mapping[str, Any] | None) -> list[str]:
         rendered = value if isinstance(value, str) else json.dumps(value)
         args.append(f"-var={name}={rendered}")
     return args
+
+
+def _hash_tree(digest: Any, path: Path, *, recursive: bool = True) -> None:
+    """Names and bytes of every file under path (top level only when not recursive)."""
+    if path.is_file():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        return
+    if not path.is_dir():
+        digest.update(f"missing:{path}".encode())
+        return
+    files = path.rglob("*") if recursive else path.iterdir()
+    for file in sorted(f for f in files if f.is_file()):
+        relative = file.relative_to(path)
+        if SKIPPED_PLAN_INPUT_PARTS.intersection(relative.parts) or file.suffix in (".tfstate",):
+            continue
+        digest.update(relative.as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
 
 
 @dataclass
@@ -268,6 +294,61 @@ class Terraform:
         else:
             args += _var_args(variables)
         self.run(*args)
+
+    def plan_fingerprint(
+        self, variables: Mapping[str, Any] | None, inputs: tuple[Path, ...] = ()
+    ) -> str:
+        digest = hashlib.sha256()
+        binary = Path(terraform_binary())
+        stat = binary.stat()
+        digest.update(f"{binary}:{stat.st_size}:{stat.st_mtime_ns}:{self.plugin_dir}".encode())
+        digest.update(json.dumps(dict(variables or {}), sort_keys=True).encode())
+        roots = (*PLAN_INPUTS, self.root) if INFRA not in self.root.parents else PLAN_INPUTS
+        for path in roots:
+            _hash_tree(digest, path)
+        for path in inputs:
+            # Artifact directories hold build caches below the top level; only the zips matter.
+            _hash_tree(digest, Path(path), recursive=False)
+        return digest.hexdigest()[:32]
+
+    def apply_fresh(
+        self, variables: Mapping[str, Any] | None = None, *, inputs: tuple[Path, ...] = ()
+    ) -> bool:
+        """Apply to an empty state, reusing the saved plan of an earlier run with equal inputs.
+
+        Planning costs several provider start-ups; a plan made against an empty state is valid
+        for any empty state, so a fresh emulator with unchanged code, variables and artifacts only
+        pays for the apply. Returns True when a saved plan was reused.
+        """
+        if not self.state_path:
+            raise TerraformError("apply_fresh needs a state_path: it always starts from no state")
+        state = Path(self.state_path)
+        for stale in (state, state.with_name(state.name + ".backup")):
+            stale.unlink(missing_ok=True)
+        state.parent.mkdir(parents=True, exist_ok=True)
+        plans = self.effective_data_dir / "plans"
+        plans.mkdir(parents=True, exist_ok=True)
+        plan = plans / f"{self.plan_fingerprint(variables, inputs)}.tfplan"
+        reused = plan.exists()
+        if not reused:
+            for old in plans.glob("*.tfplan"):
+                old.unlink()
+            partial = plan.with_suffix(".partial")
+            self.run(
+                "plan",
+                "-input=false",
+                "-no-color",
+                f"-out={partial.resolve()}",
+                *self._state_args(),
+                *_var_args(variables),
+            )
+            os.replace(partial, plan)
+        try:
+            self.apply(plan_file=plan)
+        except TerraformError:
+            plan.unlink(missing_ok=True)  # never retry a plan that failed once
+            raise
+        return reused
 
     def output(self) -> dict[str, Any]:
         completed = self.run("output", "-json", "-no-color", *self._state_args())

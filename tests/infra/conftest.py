@@ -10,6 +10,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,8 +80,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def moto_endpoint() -> Iterator[str]:
+@contextmanager
+def running_moto() -> Iterator[str]:
     moto_server = Path(sys.executable).with_name("moto_server")
     if not moto_server.exists():
         pytest.fail(f"moto_server not found next to {sys.executable}")
@@ -101,9 +102,17 @@ def moto_endpoint() -> Iterator[str]:
                 process.kill()
                 pytest.fail("moto server did not start")
             time.sleep(0.1)
-    yield endpoint
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    with running_moto() as endpoint:
+        yield endpoint
 
 
 @dataclass
@@ -111,6 +120,9 @@ class AppliedLocal:
     endpoint: str
     outputs: dict[str, Any]
     apply_seconds: float
+    runner: terraform.Terraform
+    variables: dict[str, str]
+    inputs: tuple[Path, ...]
 
 
 @pytest.fixture(scope="session")
@@ -126,16 +138,17 @@ def applied_local(
         terraform.env_root("local"), data_dir=work / "data", state_path=work / "local.tfstate"
     )
     runner.init()
+    variables = {
+        "aws_endpoint": moto_endpoint,
+        "artifacts_dir": str(artifacts_dir),
+        "openapi_path": str(openapi_path),
+    }
+    inputs = (artifacts_dir, openapi_path)
     started = time.monotonic()
-    runner.apply(
-        {
-            "aws_endpoint": moto_endpoint,
-            "artifacts_dir": str(artifacts_dir),
-            "openapi_path": str(openapi_path),
-        }
-    )
+    reused = runner.apply_fresh(variables, inputs=inputs)
     elapsed = time.monotonic() - started
-    return AppliedLocal(moto_endpoint, runner.output(), elapsed)
+    assert not reused, "a new data dir cannot hold a saved plan"
+    return AppliedLocal(moto_endpoint, runner.output(), elapsed, runner, variables, inputs)
 
 
 @pytest.fixture(scope="session")

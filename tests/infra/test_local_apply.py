@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import boto3
 import pytest
+import requests
 from common import schema, settings
+
+from tests.infra.conftest import running_moto
 
 pytestmark = pytest.mark.infra
 
@@ -93,3 +98,43 @@ def test_apply_time_is_reported(applied_local):
     seconds = applied_local.apply_seconds
     print(f"terraform apply of envs/local against a fresh moto server: {seconds:.1f}s")
     assert applied_local.apply_seconds > 0
+
+
+def test_saved_plan_path_builds_the_same_stack(applied_local):
+    """The fast path (a saved plan applied to a fresh emulator) equals a plain plan + apply."""
+    runner = applied_local.runner
+    with running_moto() as endpoint:
+        variables = {**applied_local.variables, "aws_endpoint": endpoint}
+        assert not runner.apply_fresh(variables, inputs=applied_local.inputs)
+        planned = runner.output()
+        requests.post(f"{endpoint}/moto-api/reset", timeout=10).raise_for_status()
+        started = time.monotonic()
+        assert runner.apply_fresh(variables, inputs=applied_local.inputs), "plan was not reused"
+        seconds = time.monotonic() - started
+        reused = runner.output()
+        routes = boto3.client(
+            "apigatewayv2",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        ).get_routes(ApiId=reused["api_id"])["Items"]
+    print(f"apply of a saved plan to a fresh moto server: {seconds:.1f}s")
+    # The emulator picks API ids at random; everything declared must be identical.
+    without_ids = {k: v for k, v in planned.items() if k not in ("api_id", "api_endpoint")}
+    assert without_ids == {k: v for k, v in reused.items() if k not in ("api_id", "api_endpoint")}
+    assert {route["RouteKey"] for route in routes} == set(reused["routes"])
+
+
+def test_changed_inputs_make_a_new_plan(applied_local, tmp_path):
+    runner = applied_local.runner
+    before = runner.plan_fingerprint(applied_local.variables, applied_local.inputs)
+    other_zips = tmp_path / "lambda"
+    other_zips.mkdir()
+    for zip_file in applied_local.inputs[0].glob("*.zip"):
+        (other_zips / zip_file.name).write_bytes(zip_file.read_bytes() + b"changed")
+    changed_inputs = (other_zips, applied_local.inputs[1])
+    changed = runner.plan_fingerprint(applied_local.variables, changed_inputs)
+    assert changed != before
+    moved = {**applied_local.variables, "site_origin": "http://127.0.0.1:9999"}
+    assert runner.plan_fingerprint(moved, applied_local.inputs) != before

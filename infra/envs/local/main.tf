@@ -3,10 +3,27 @@
 module "stack" {
   source = "../../modules/stack"
 
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
   name_prefix   = var.name_prefix
   openapi_path  = var.openapi_path
   artifacts_dir = var.artifacts_dir
   site_origins  = [var.site_origin]
+
+  # moto serves S3, DynamoDB, Lambda, IAM, Logs, SQS and API Gateway v2, which is what the local
+  # stack uses. CloudFront is played by the local static server; alarms, WAF and the CI role have
+  # no reader on one machine. See docs/infrastructure.md.
+  enable_site       = var.enable_site
+  enable_cdn        = false
+  enable_monitoring = var.enable_monitoring
+  enable_waf        = false
+  enable_ci         = false
+
+  # The provider waits about a minute for lifecycle rules to settle; a throwaway bucket needs none.
+  site_expire_old_versions = false
 
   # Short retention: local logs are only for the current session.
   log_retention_days = 1

@@ -22,3 +22,13 @@ output "api_id" {
   description = "ID of the HTTP API on the emulator."
   value       = module.stack.api_id
 }
+
+output "site_bucket" {
+  description = "Site bucket on the emulator (null when enable_site is false)."
+  value       = module.stack.site_bucket
+}
+
+output "api_endpoint" {
+  description = "execute-api URL the emulator reports (the local gateway serves the API instead)."
+  value       = module.stack.api_endpoint
+}

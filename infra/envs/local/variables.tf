@@ -27,3 +27,15 @@ variable "name_prefix" {
   type        = string
   default     = "cloudfolio-local"
 }
+
+variable "enable_site" {
+  description = "Create the site bucket the local static server and publish --env local use."
+  type        = bool
+  default     = true
+}
+
+variable "enable_monitoring" {
+  description = "Also create alarms, topic and dashboard on the emulator (off: slower start, no reader)."
+  type        = bool
+  default     = false
+}

@@ -3,18 +3,46 @@ locals {
     project     = "cloudfolio"
     environment = "prod"
   }
+
+  # The release edge comes as a pair: the viewer function rewrites URIs to /_r/<release>/...,
+  # which only the origin Lambda@Edge can resolve, so neither is attached without the other.
+  edge_zip  = "${var.artifacts_dir}/edge.zip"
+  with_edge = fileexists(local.edge_zip)
 }
 
 module "stack" {
   source = "../../modules/stack"
 
   providers = {
-    aws = aws
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
   }
 
   name_prefix         = "cloudfolio-prod"
   openapi_path        = var.openapi_path
   artifacts_dir       = var.artifacts_dir
-  site_origins        = var.site_origins
+  site_origins        = concat(var.site_origins, [for name in compact(concat([var.domain_name], var.alternate_domain_names)) : "https://${name}"])
   deletion_protection = true
+  tags                = local.tags
+
+  domain_name              = var.domain_name
+  alternate_domain_names   = var.alternate_domain_names
+  api_domain_name          = var.api_domain_name
+  route53_zone_id          = var.route53_zone_id
+  viewer_request_code_path = local.with_edge ? "${var.edge_code_dir}/viewer_request.js" : null
+  edge_lambda_zip          = local.with_edge ? local.edge_zip : null
+
+  enable_site       = true
+  enable_cdn        = true
+  enable_monitoring = true
+  enable_waf        = var.enable_waf
+  alarm_email       = var.alarm_email
+
+  enable_ci            = var.github_repository != null
+  github_repository    = var.github_repository
+  github_environments  = var.github_environments
+  create_oidc_provider = var.create_oidc_provider
+  oidc_provider_arn    = var.oidc_provider_arn
+  state_bucket         = var.state_bucket
+  state_key_prefix     = var.state_key
 }

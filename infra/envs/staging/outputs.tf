@@ -4,11 +4,46 @@ output "table_name" {
 }
 
 output "api_endpoint" {
-  description = "Base URL of the API (the site's CLOUDFOLIO_API_URL)."
+  description = "Base URL of the API (publishconf's CLOUDFOLIO_API_URL)."
   value       = module.stack.api_endpoint
 }
 
 output "function_environments" {
   description = "Handler -> environment variables as set on its Lambda."
   value       = module.stack.function_environments
+}
+
+output "cors_allowed_origins" {
+  description = "Origins the API allows."
+  value       = module.stack.cors_allowed_origins
+}
+
+output "site_bucket" {
+  description = "Private bucket publish writes releases to."
+  value       = module.stack.site_bucket
+}
+
+output "site_url" {
+  description = "Public URL of the site."
+  value       = module.stack.site_url
+}
+
+output "site_kvs_arn" {
+  description = "KeyValueStore holding the live release pointer."
+  value       = module.stack.site_kvs_arn
+}
+
+output "distribution_id" {
+  description = "CloudFront distribution ID."
+  value       = module.stack.distribution_id
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic of the alarms."
+  value       = module.stack.alarm_topic_arn
+}
+
+output "deploy_role_arn" {
+  description = "Role GitHub Actions assumes (null without github_repository)."
+  value       = module.stack.deploy_role_arn
 }

@@ -1,12 +1,85 @@
 variable "region" {
-  description = "Region of everything except the CloudFront certificate and edge functions."
+  description = "Region of everything except the CloudFront certificate, web ACL and edge functions (us-east-1)."
   type        = string
   default     = "eu-west-1"
 }
 
 variable "site_origins" {
-  description = "Origins the site is served from (e.g. [\"https://www.example.com\"]); the API's CORS whitelist."
+  description = "Extra origins the site is served from (the custom and CloudFront names are added automatically)."
   type        = list(string)
+  default     = []
+}
+
+variable "domain_name" {
+  description = "Site domain, e.g. www.example.com; null serves the site on its cloudfront.net name."
+  type        = string
+  default     = null
+}
+
+variable "alternate_domain_names" {
+  description = "Extra site names, e.g. the apex example.com."
+  type        = list(string)
+  default     = []
+}
+
+variable "api_domain_name" {
+  description = "API domain, e.g. api.example.com; null keeps the execute-api URL."
+  type        = string
+  default     = null
+}
+
+variable "route53_zone_id" {
+  description = "Hosted zone of the domains (required when a domain is set)."
+  type        = string
+  default     = null
+}
+
+variable "alarm_email" {
+  description = "Email that receives alarms; null subscribes nobody."
+  type        = string
+  default     = null
+}
+
+variable "enable_waf" {
+  description = "Attach the WAFv2 web ACL to the distribution (extra cost)."
+  type        = bool
+  default     = false
+}
+
+variable "github_repository" {
+  description = "owner/name whose workflows may deploy; null creates no CI role."
+  type        = string
+  default     = null
+}
+
+variable "github_environments" {
+  description = "GitHub environments whose jobs may assume the deploy role."
+  type        = list(string)
+  default     = ["staging"]
+}
+
+variable "create_oidc_provider" {
+  description = "Create the account's GitHub OIDC provider (false if staging already did in the same account)."
+  type        = bool
+  default     = true
+}
+
+variable "oidc_provider_arn" {
+  description = "Existing GitHub OIDC provider when create_oidc_provider is false."
+  type        = string
+  default     = null
+}
+
+variable "state_bucket" {
+  description = "Bucket of the Terraform state (as passed to init -backend-config=bucket=...)."
+  type        = string
+  default     = null
+}
+
+variable "state_key" {
+  description = "Key of this environment's state (as passed to init -backend-config=key=...)."
+  type        = string
+  default     = "cloudfolio/staging.tfstate"
 }
 
 variable "artifacts_dir" {
@@ -19,4 +92,10 @@ variable "openapi_path" {
   description = "The API description that defines routes and functions."
   type        = string
   default     = "../../../backend/openapi.json"
+}
+
+variable "edge_code_dir" {
+  description = "Directory of the edge code (viewer_request.js)."
+  type        = string
+  default     = "../../../backend/edge"
 }

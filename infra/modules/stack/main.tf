@@ -1,9 +1,14 @@
-# The whole product, composed once; env roots only choose names, flags and where state lives.
+# The whole product, composed once; env roots only choose names, switches and where state lives.
+
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
 
 locals {
   openapi    = jsondecode(file(var.openapi_path))
   http_verbs = ["get", "put", "post", "delete", "patch", "head", "options"]
   table_name = "${var.name_prefix}-data"
+  # Bucket names are global: the account id keeps them unique without a random suffix.
+  site_bucket = "${var.name_prefix}-site-${data.aws_caller_identity.current.account_id}"
 
   # "METHOD /path" -> handler, one entry per operation in the API description.
   routes = merge([
@@ -30,7 +35,14 @@ locals {
     )
   }
 
-  cors_allowed_origins = [for origin in var.site_origins : trimsuffix(origin, "/")]
+  # The CloudFront name joins the whitelist, so a site without a custom domain works too.
+  cdn_origins          = var.enable_site && var.enable_cdn ? [trimsuffix(module.site[0].site_url, "/")] : []
+  cors_allowed_origins = distinct(concat([for origin in var.site_origins : trimsuffix(origin, "/")], local.cdn_origins))
+
+  # The CSP must not depend on the API resource (the API's CORS depends on the site), so it names
+  # the API by its custom domain or by the regional execute-api wildcard.
+  api_origin = (var.api_domain_name != null ? "https://${var.api_domain_name}" :
+  "https://*.execute-api.${data.aws_region.current.name}.amazonaws.com")
 
   # backend/common/settings.py ENV_VARS; tests/infra checks this map covers them all.
   shared_environment = {
@@ -73,5 +85,73 @@ module "api" {
   throttling_rate_limit  = var.throttling_rate_limit
   throttling_burst_limit = var.throttling_burst_limit
   log_retention_days     = var.log_retention_days
+  domain_name            = var.api_domain_name
+  route53_zone_id        = var.route53_zone_id
   tags                   = var.tags
+}
+
+module "waf" {
+  source = "../waf"
+  count  = var.enable_site && var.enable_cdn && var.enable_waf ? 1 : 0
+
+  providers = {
+    aws = aws.us_east_1
+  }
+
+  name_prefix = var.name_prefix
+  tags        = var.tags
+}
+
+module "site" {
+  source = "../site"
+  count  = var.enable_site ? 1 : 0
+
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  name_prefix              = var.name_prefix
+  bucket_name              = local.site_bucket
+  enable_cdn               = var.enable_cdn
+  expire_old_versions      = var.site_expire_old_versions
+  api_origin               = local.api_origin
+  domain_name              = var.domain_name
+  alternate_domain_names   = var.alternate_domain_names
+  route53_zone_id          = var.route53_zone_id
+  viewer_request_code_path = var.viewer_request_code_path
+  edge_lambda_zip          = var.edge_lambda_zip
+  web_acl_arn              = length(module.waf) > 0 ? module.waf[0].web_acl_arn : null
+  tags                     = var.tags
+}
+
+module "monitoring" {
+  source = "../monitoring"
+  count  = var.enable_monitoring ? 1 : 0
+
+  name_prefix    = var.name_prefix
+  function_names = module.functions.function_names
+  api_id         = module.api.api_id
+  api_stage      = module.api.stage_name
+  table_name     = module.data.table_name
+  alarm_email    = var.alarm_email
+  tags           = var.tags
+}
+
+module "ci" {
+  source = "../ci"
+  count  = var.enable_ci ? 1 : 0
+
+  name_prefix          = var.name_prefix
+  github_repository    = var.github_repository
+  allowed_refs         = var.github_refs
+  allowed_environments = var.github_environments
+  create_oidc_provider = var.create_oidc_provider
+  oidc_provider_arn    = var.oidc_provider_arn
+  state_bucket         = var.state_bucket
+  state_key_prefix     = var.state_key_prefix
+  site_bucket_arn      = var.enable_site ? module.site[0].bucket_arn : "arn:aws:s3:::${local.site_bucket}"
+  kvs_arn              = var.enable_site ? module.site[0].kvs_arn : null
+  route53_zone_id      = var.route53_zone_id
+  tags                 = var.tags
 }

@@ -37,3 +37,33 @@ output "api_endpoint" {
   description = "Base URL of the API."
   value       = module.api.api_endpoint
 }
+
+output "site_bucket" {
+  description = "Private bucket publish writes releases to (null without the site)."
+  value       = var.enable_site ? module.site[0].bucket_name : null
+}
+
+output "site_url" {
+  description = "Public URL of the site (null without the CDN)."
+  value       = var.enable_site ? module.site[0].site_url : null
+}
+
+output "site_kvs_arn" {
+  description = "KeyValueStore with the live release pointer (null without the CDN)."
+  value       = var.enable_site ? module.site[0].kvs_arn : null
+}
+
+output "distribution_id" {
+  description = "CloudFront distribution ID (null without the CDN)."
+  value       = var.enable_site ? module.site[0].distribution_id : null
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic of the alarms (null without monitoring)."
+  value       = var.enable_monitoring ? module.monitoring[0].alarm_topic_arn : null
+}
+
+output "deploy_role_arn" {
+  description = "Role GitHub Actions assumes (null without CI)."
+  value       = var.enable_ci ? module.ci[0].role_arn : null
+}

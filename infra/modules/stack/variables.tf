@@ -85,3 +85,132 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+# ---- switches: what an environment builds. The emulator cannot serve CloudFront, so envs/local
+# turns enable_cdn off; monitoring and CI are off there because nothing would read them.
+
+variable "enable_site" {
+  description = "Create the site bucket (publish's target). Works on the emulator."
+  type        = bool
+  default     = true
+}
+
+variable "site_expire_old_versions" {
+  description = "Lifecycle rule expiring old site object versions (off on the emulator: the provider waits ~1 min for it)."
+  type        = bool
+  default     = true
+}
+
+variable "enable_cdn" {
+  description = "Create CloudFront, its certificate, headers policy and release edge functions. Not on the emulator."
+  type        = bool
+  default     = true
+}
+
+variable "enable_monitoring" {
+  description = "Create alarms, the alarm topic and the dashboard."
+  type        = bool
+  default     = true
+}
+
+variable "enable_waf" {
+  description = "Attach a WAFv2 web ACL to the distribution (costs about 6 USD a month plus requests)."
+  type        = bool
+  default     = false
+}
+
+variable "enable_ci" {
+  description = "Create the GitHub OIDC provider and the deploy role (needs github_repository and state_bucket)."
+  type        = bool
+  default     = false
+}
+
+# ---- site and domains
+
+variable "domain_name" {
+  description = "Site domain (e.g. www.example.com); null serves the site on its cloudfront.net name."
+  type        = string
+  default     = null
+}
+
+variable "alternate_domain_names" {
+  description = "Extra names for the site (e.g. the apex)."
+  type        = list(string)
+  default     = []
+}
+
+variable "api_domain_name" {
+  description = "API domain (e.g. api.example.com); null keeps the execute-api URL."
+  type        = string
+  default     = null
+}
+
+variable "route53_zone_id" {
+  description = "Hosted zone of domain_name and api_domain_name."
+  type        = string
+  default     = null
+}
+
+variable "viewer_request_code_path" {
+  description = "CloudFront Function choosing the release (backend/edge/viewer_request.js); null = none."
+  type        = string
+  default     = null
+}
+
+variable "edge_lambda_zip" {
+  description = "Lambda@Edge zip mapping release + path to objects; null = none."
+  type        = string
+  default     = null
+}
+
+# ---- monitoring
+
+variable "alarm_email" {
+  description = "Email subscribed to alarms; null subscribes nobody."
+  type        = string
+  default     = null
+}
+
+# ---- CI
+
+variable "github_repository" {
+  description = "owner/name of the repository whose workflows may deploy (enable_ci)."
+  type        = string
+  default     = null
+}
+
+variable "github_environments" {
+  description = "GitHub environments whose jobs may assume the deploy role."
+  type        = list(string)
+  default     = []
+}
+
+variable "github_refs" {
+  description = "Git refs whose workflows may assume the deploy role."
+  type        = list(string)
+  default     = ["refs/heads/main"]
+}
+
+variable "create_oidc_provider" {
+  description = "Create the account's GitHub OIDC provider (false when another stack already did)."
+  type        = bool
+  default     = true
+}
+
+variable "oidc_provider_arn" {
+  description = "Existing GitHub OIDC provider when create_oidc_provider is false."
+  type        = string
+  default     = null
+}
+
+variable "state_bucket" {
+  description = "Bucket of the Terraform state (the deploy role may touch only state_key_prefix in it)."
+  type        = string
+  default     = null
+}
+
+variable "state_key_prefix" {
+  description = "Key prefix of this environment's state."
+  type        = string
+  default     = null
+}
