@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 import time
+import urllib.parse
 from typing import Any
 
 import boto3
@@ -10,10 +13,11 @@ import pytest
 import requests
 from common import schema, settings
 
-from tests.infra.conftest import running_moto
+from tests.infra.conftest import REPO, running_moto
 
 pytestmark = pytest.mark.infra
 
+BACKEND = REPO / "backend"
 HTTP_VERBS = {"get", "put", "post", "delete", "patch", "head", "options"}
 
 
@@ -138,3 +142,51 @@ def test_changed_inputs_make_a_new_plan(applied_local, tmp_path):
     assert changed != before
     moved = {**applied_local.variables, "site_origin": "http://127.0.0.1:9999"}
     assert runner.plan_fingerprint(moved, applied_local.inputs) != before
+
+
+DYNAMODB_CALL = re.compile(
+    r"\.(get_item|put_item|update_item|delete_item|query|scan|batch_get_item|batch_write_item"
+    r"|transact_get_items|transact_write_items)\("
+)
+
+
+def table_actions_in_code(function: str) -> set[str]:
+    """DynamoDB actions a handler's code calls (its own package and the shared core)."""
+    sources = [*(BACKEND / function).rglob("*.py"), *(BACKEND / "common").rglob("*.py")]
+    calls = {match for path in sources for match in DYNAMODB_CALL.findall(path.read_text())}
+    return {"dynamodb:" + "".join(part.title() for part in call.split("_")) for call in calls}
+
+
+def test_each_role_grants_exactly_the_table_actions_its_code_calls(applied_local, aws_client):
+    iam = aws_client("iam")
+    for function in applied_local.outputs["function_environments"]:
+        role = f"cloudfolio-local-{function}"
+        policy = iam.get_role_policy(RoleName=role, PolicyName="least-privilege")
+        document = policy["PolicyDocument"]
+        if isinstance(document, str):
+            document = json.loads(urllib.parse.unquote(document))
+        statements = {s.get("Sid"): s for s in document["Statement"]}
+        table = statements.get("UseTable", {"Action": [], "Resource": []})
+        granted = {table["Action"]} if isinstance(table["Action"], str) else set(table["Action"])
+        assert granted == table_actions_in_code(function), role
+        if granted:
+            table_arn = aws_client("dynamodb").describe_table(
+                TableName=applied_local.outputs["table_name"]
+            )["Table"]["TableArn"]
+            assert table["Resource"] in (table_arn, [table_arn]), "table access beyond the table"
+        wildcard = [s for s in document["Statement"] if s["Resource"] in ("*", ["*"])]
+        assert [s["Sid"] for s in wildcard] == ["SendTraces"], "only X-Ray may use Resource *"
+
+
+def test_site_bucket_is_private_versioned_and_encrypted(applied_local, aws_client):
+    s3 = aws_client("s3")
+    bucket = applied_local.outputs["site_bucket"]
+    assert bucket
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert all(block.values()), block
+    rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    deny = [s for s in policy["Statement"] if s["Effect"] == "Deny"]
+    assert deny and deny[0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
