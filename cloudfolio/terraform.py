@@ -247,6 +247,7 @@ class Terraform:
         *,
         backend: bool = True,
         backend_config: Mapping[str, str] | None = None,
+        backend_config_file: Path | None = None,
         upgrade: bool = False,
     ) -> None:
         args = ["init", "-input=false", "-no-color"]
@@ -254,6 +255,8 @@ class Terraform:
             args.append(f"-plugin-dir={self.plugin_dir}")
         if not backend:
             args.append("-backend=false")
+        if backend_config_file is not None:
+            args.append(f"-backend-config={Path(backend_config_file).resolve()}")
         args += [f"-backend-config={k}={v}" for k, v in (backend_config or {}).items()]
         if upgrade:
             args.append("-upgrade")

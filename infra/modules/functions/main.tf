@@ -130,13 +130,14 @@ resource "aws_lambda_function" "this" {
   # checkov:skip=CKV_AWS_116: dead_letter_config is set for async functions only; API-invoked functions return their errors to the caller.
   for_each = var.functions
 
-  function_name    = local.function_names[each.key]
-  role             = aws_iam_role.function[each.key].arn
-  runtime          = var.runtime
-  architectures    = [var.architecture]
-  handler          = "${each.key}.handler.lambda_handler"
-  filename         = "${var.artifacts_dir}/${each.key}.zip"
-  source_code_hash = filebase64sha256("${var.artifacts_dir}/${each.key}.zip")
+  function_name = local.function_names[each.key]
+  role          = aws_iam_role.function[each.key].arn
+  runtime       = var.runtime
+  architectures = [var.architecture]
+  handler       = "${each.key}.handler.lambda_handler"
+  filename      = "${var.artifacts_dir}/${each.key}.zip"
+  # fileexists keeps destroy possible after build/ was cleaned; the precondition guards create.
+  source_code_hash = fileexists("${var.artifacts_dir}/${each.key}.zip") ? filebase64sha256("${var.artifacts_dir}/${each.key}.zip") : null
   memory_size      = each.value.memory_size
   timeout          = each.value.timeout
 
@@ -158,6 +159,13 @@ resource "aws_lambda_function" "this" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = fileexists("${var.artifacts_dir}/${each.key}.zip")
+      error_message = "Missing ${var.artifacts_dir}/${each.key}.zip: build it with cloudfolio.packaging (invoke deploy does)."
+    }
+  }
 
   # The log group must exist first so Lambda does not create one without retention.
   depends_on = [aws_iam_role_policy.function, aws_cloudwatch_log_group.function]
