@@ -1,25 +1,26 @@
 """A local stand-in for API Gateway HTTP API: HTTP in, payload v2 events to the same handlers.
 
-Each function gets a small pool of "containers": independent copies of its handler module, so
-requests run concurrently against the emulator as they would on Lambda, while no copy ever
-handles two events at once (Powertools resolvers keep the current event on the app object).
+Each function runs in a small pool of worker processes, its "containers": each imports the
+handler once and handles one event at a time, as on Lambda. Processes, not threads, because
+Powertools keeps the current event in class-level state that concurrent calls would share.
 """
 
 from __future__ import annotations
 
 import base64
-import importlib.util
+import importlib
 import json
-import queue
+import multiprocessing
+import signal
 import sys
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from itertools import count
-from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -30,7 +31,6 @@ ACCOUNT_ID = "000000000000"
 CONTAINERS_PER_FUNCTION = 4
 # API Gateway HTTP APIs cap payloads at 10 MB; the local gateway refuses earlier for safety.
 MAX_BODY_BYTES = 10 * 1024 * 1024
-_module_copies = count()
 
 
 @dataclass
@@ -53,37 +53,59 @@ class LambdaContext:
 
 
 Handler = Callable[[dict[str, Any], LambdaContext], Any]
+_container_handler: Handler | None = None
 
 
-def _load_handler_copy(function: str) -> Handler:
-    """Execute a fresh copy of backend/<fn>/handler.py, as a new Lambda container would."""
+def _start_container(function: str) -> None:
+    """Runs once in each worker process: import the handler as a Lambda cold start does."""
+    global _container_handler
+    # Ctrl-C reaches the whole process group; the stack shuts its workers down itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     backend = str(paths.BACKEND)
     if backend not in sys.path:
         sys.path.insert(0, backend)
-    source = paths.BACKEND / function / "handler.py"
-    name = f"{function}.handler__container{next(_module_copies)}"
-    spec = importlib.util.spec_from_file_location(name, source)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {source}")
-    module: ModuleType = importlib.util.module_from_spec(spec)
-    module.__package__ = function
-    spec.loader.exec_module(module)
-    return module.lambda_handler
+    _container_handler = importlib.import_module(f"{function}.handler").lambda_handler
+
+
+def _invoke_in_container(function: str, event: dict[str, Any]) -> Any:
+    assert _container_handler is not None
+    return _container_handler(event, LambdaContext(function_name=function))
+
+
+def _warm(_: int) -> bool:
+    return _container_handler is not None
 
 
 class FunctionPool:
+    """A function's containers: worker processes that inherit the environment set before start."""
+
     def __init__(self, function: str, size: int = CONTAINERS_PER_FUNCTION) -> None:
         self.function = function
-        self._idle: queue.Queue[Handler] = queue.Queue()
-        for _ in range(size):
-            self._idle.put(_load_handler_copy(function))
+        self.size = size
+        self._executor = self._new_executor()
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.size,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_container,
+            initargs=(self.function,),
+        )
+
+    def warm(self) -> None:
+        """Start the containers now, so the first request does not pay for the cold start."""
+        assert all(self._executor.map(_warm, range(self.size)))
 
     def invoke(self, event: dict[str, Any]) -> Any:
-        handler = self._idle.get()
         try:
-            return handler(event, LambdaContext(function_name=self.function))
-        finally:
-            self._idle.put(handler)
+            return self._executor.submit(_invoke_in_container, self.function, event).result()
+        except BrokenProcessPool:
+            # A container died (as a crashed Lambda would); later requests get fresh ones.
+            self._executor = self._new_executor()
+            raise
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
 
 
 def build_event(

@@ -19,6 +19,7 @@ from pathlib import Path
 from cloudfolio import packaging, paths, site
 from cloudfolio.local.emulator import EMULATOR_ENV, Emulator
 from cloudfolio.local.gateway import Gateway
+from cloudfolio.local.replay import apply_or_replay
 from cloudfolio.local.static_server import StaticServer, origin_of
 
 LOCAL_ENV_ROOT = paths.INFRA / "envs" / "local"
@@ -62,6 +63,7 @@ class StackInfo:
     table_name: str
     site_bucket: str | None
     ready_seconds: float
+    infra: str  # "applied" by Terraform, or "replayed" from a recording of the same apply
 
     @classmethod
     def read(cls, state_dir: Path = paths.LOCAL_STATE) -> StackInfo:
@@ -71,21 +73,37 @@ class StackInfo:
         return cls(**json.loads(file.read_text()))
 
 
-def apply_local_infra(config: StackConfig, aws_endpoint: str) -> dict:
-    """terraform apply of infra/envs/local against the emulator, with a throwaway state."""
+def apply_local_infra(config: StackConfig, aws_endpoint: str) -> tuple[dict, bool]:
+    """Resources from infra/envs/local: replayed when these inputs were applied before.
+
+    Returns Terraform's outputs and whether the fast path (a replay) was taken.
+    """
     from cloudfolio.terraform import Terraform
 
     state = config.state_dir / "terraform.tfstate"
     state.unlink(missing_ok=True)  # the emulator starts empty, so must the state
-    root = Terraform(LOCAL_ENV_ROOT, data_dir=config.state_dir / "terraform", state_path=state)
+    root = Terraform(
+        LOCAL_ENV_ROOT,
+        data_dir=config.state_dir / "terraform",
+        state_path=state,
+        # One request at a time, so a recording of the apply replays in the order it happened.
+        extra_env={"TF_CLI_ARGS_apply": "-parallelism=1"},
+    )
     variables = {
         "aws_endpoint": aws_endpoint,
         "site_origin": config.url(config.site_port),
         "artifacts_dir": str(paths.LAMBDA_ARTIFACTS),
     }
-    root.init()
-    root.apply(variables)
-    return root.output()
+
+    def apply() -> dict:
+        root.init()
+        root.apply(variables)
+        return root.output()
+
+    artifacts = sorted(paths.LAMBDA_ARTIFACTS.glob("*.zip"))
+    return apply_or_replay(
+        aws_endpoint, variables, artifacts, apply, recordings=config.state_dir / "applies"
+    )
 
 
 def _emulator_env(aws_endpoint: str) -> dict[str, str]:
@@ -116,7 +134,7 @@ class LocalStack:
             packaged = pool.submit(packaging.build_all)
             self.emulator.wait_ready()
             packaged.result()
-            outputs = apply_local_infra(cfg, self.emulator.url)
+            outputs, replayed = apply_local_infra(cfg, self.emulator.url)
             os.environ.update(_emulator_env(self.emulator.url))
             for environment in outputs["function_environments"].values():
                 os.environ.update(environment)
@@ -133,6 +151,7 @@ class LocalStack:
             table_name=outputs["table_name"],
             site_bucket=outputs.get("site_bucket"),
             ready_seconds=round(time.perf_counter() - started, 2),
+            infra="replayed" if replayed else "applied",
         )
         (cfg.state_dir / STACK_FILE).write_text(json.dumps(asdict(self.info), indent=2))
         return self.info
@@ -174,7 +193,7 @@ def run(config: StackConfig, say: Callable[[str], None] = print) -> None:
         say(f"site: {info.site_url}")
         say(f"api: {info.api_url}")
         say(f"aws: {info.aws_endpoint}")
-        say(f"ready in {info.ready_seconds:.1f}s (Ctrl-C stops everything)")
+        say(f"ready in {info.ready_seconds:.1f}s, infra {info.infra} (Ctrl-C stops everything)")
         if config.watch:
             stack.rebuild_on_change()
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -45,6 +46,16 @@ def test_concurrent_visits_are_counted_exactly(api: ApiClient, fresh_page: str) 
     assert after["page_views"] == CONCURRENT_VISITS
     # Other pages are not being visited meanwhile, so the site total moved by exactly as much.
     assert after["views"] == before["views"] + CONCURRENT_VISITS
+
+
+def test_concurrent_visits_to_different_pages_stay_apart(api: ApiClient) -> None:
+    pages = [f"/posts/apart-{uuid.uuid4().hex[:8]}/" for _ in range(4)]
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        replies = list(pool.map(lambda i: (i % 4, api.visit(pages[i % 4])), range(40)))
+    assert all(reply.status == 200 for _, reply in replies)
+    assert [api.counts(page)["page_views"] for page in pages] == [10, 10, 10, 10]
+    for index, reply in replies:
+        assert 1 <= reply.json()["page_views"] <= 10, (pages[index], reply.json())
 
 
 def test_same_ip_and_agent_twice_is_one_visitor_two_views(

@@ -62,7 +62,7 @@ def test_edits_rebuild_the_site_and_ctrl_c_stops_everything(tmp_path: Path) -> N
         log = stack.log_text()
         for line in (f"site: {info.site_url}", f"api: {info.api_url}", f"aws: {info.aws_endpoint}"):
             assert line in log
-        post = sorted(content.rglob("*.md"))[0]
+        post = sorted((content / "posts").glob("*.md"))[0]
         marker = f"Rebuilt while running {time.time_ns()}"
         post.write_text(post.read_text() + f"\n\n{marker}\n")
         deadline = time.monotonic() + 60
