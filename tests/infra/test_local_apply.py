@@ -13,6 +13,7 @@ import pytest
 import requests
 from common import schema, settings
 
+from cloudfolio import terraform
 from tests.infra.conftest import REPO, running_moto
 
 pytestmark = pytest.mark.infra
@@ -190,3 +191,26 @@ def test_site_bucket_is_private_versioned_and_encrypted(applied_local, aws_clien
     policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
     deny = [s for s in policy["Statement"] if s["Effect"] == "Deny"]
     assert deny and deny[0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_without_functions_the_gateway_gets_the_same_environments(applied_local, tmp_path):
+    """enable_functions=false (the quick local start) still derives every function's variables."""
+    runner = terraform.Terraform(
+        terraform.env_root("local"), data_dir=tmp_path / "data", state_path=tmp_path / "state"
+    )
+    runner.init()
+    with running_moto() as endpoint:
+        variables = {**applied_local.variables, "aws_endpoint": endpoint, "enable_functions": False}
+        runner.apply_fresh(variables, inputs=applied_local.inputs)
+        outputs = runner.output()
+        functions = boto3.client(
+            "lambda",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        ).list_functions()["Functions"]
+    assert functions == []
+    assert outputs.get("api_id") is None  # null outputs are left out of `output -json`
+    for name in ("function_environments", "table_name", "site_bucket", "cors_allowed_origins"):
+        assert outputs[name] == applied_local.outputs[name], name

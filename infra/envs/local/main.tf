@@ -16,6 +16,7 @@ module "stack" {
   # moto serves S3, DynamoDB, Lambda, IAM, Logs, SQS and API Gateway v2, which is what the local
   # stack uses. CloudFront is played by the local static server; alarms, WAF and the CI role have
   # no reader on one machine. See docs/infrastructure.md.
+  enable_functions  = var.enable_functions
   enable_site       = var.enable_site
   enable_cdn        = false
   enable_monitoring = var.enable_monitoring

@@ -34,6 +34,16 @@ variable "enable_site" {
   default     = true
 }
 
+variable "enable_functions" {
+  description = <<-EOT
+    Create the Lambda functions and HTTP API on the emulator (about 6 s of the apply: the provider
+    waits after creating a function). moto cannot run them without Docker; the local gateway runs
+    the handlers in-process, so `invoke up` may pass false. The contract tests apply them.
+  EOT
+  type        = bool
+  default     = true
+}
+
 variable "enable_monitoring" {
   description = "Also create alarms, topic and dashboard on the emulator (off: slower start, no reader)."
   type        = bool

@@ -1,10 +1,13 @@
 locals {
   methods     = sort(distinct([for key, _ in var.routes : split(" ", key)[0]]))
-  handlers    = toset(values(var.routes))
-  with_domain = var.domain_name != null
+  handlers    = var.create ? toset(values(var.routes)) : toset([])
+  routes      = var.create ? var.routes : {}
+  with_domain = var.create && var.domain_name != null
 }
 
 resource "aws_apigatewayv2_api" "this" {
+  count = var.create ? 1 : 0
+
   name          = var.name
   protocol_type = "HTTP"
 
@@ -21,7 +24,7 @@ resource "aws_apigatewayv2_api" "this" {
 resource "aws_apigatewayv2_integration" "handler" {
   for_each = local.handlers
 
-  api_id                 = aws_apigatewayv2_api.this.id
+  api_id                 = aws_apigatewayv2_api.this[0].id
   integration_type       = "AWS_PROXY"
   integration_method     = "POST"
   integration_uri        = var.invoke_arns[each.key]
@@ -30,15 +33,16 @@ resource "aws_apigatewayv2_integration" "handler" {
 
 resource "aws_apigatewayv2_route" "this" {
   # checkov:skip=CKV_AWS_309: the counter and health routes are public by design; the stage throttle and CORS whitelist bound abuse.
-  for_each = var.routes
+  for_each = local.routes
 
-  api_id             = aws_apigatewayv2_api.this.id
+  api_id             = aws_apigatewayv2_api.this[0].id
   route_key          = each.key
   authorization_type = "NONE"
   target             = "integrations/${aws_apigatewayv2_integration.handler[each.value].id}"
 }
 
 resource "aws_cloudwatch_log_group" "access" {
+  count = var.create ? 1 : 0
   # checkov:skip=CKV_AWS_158: access logs hold no raw IP or User-Agent (see the format below); service-key encryption at rest.
   name              = "/aws/apigateway/${var.name}"
   retention_in_days = var.log_retention_days
@@ -46,7 +50,9 @@ resource "aws_cloudwatch_log_group" "access" {
 }
 
 resource "aws_apigatewayv2_stage" "default" {
-  api_id      = aws_apigatewayv2_api.this.id
+  count = var.create ? 1 : 0
+
+  api_id      = aws_apigatewayv2_api.this[0].id
   name        = "$default"
   auto_deploy = true
 
@@ -57,7 +63,7 @@ resource "aws_apigatewayv2_stage" "default" {
 
   # JSON, and deliberately without $context.identity.sourceIp / userAgent: no raw IP or UA at rest.
   access_log_settings {
-    destination_arn = aws_cloudwatch_log_group.access.arn
+    destination_arn = aws_cloudwatch_log_group.access[0].arn
     format = jsonencode({
       requestId          = "$context.requestId"
       requestTime        = "$context.requestTimeEpoch"
@@ -81,7 +87,7 @@ resource "aws_lambda_permission" "invoke" {
   action        = "lambda:InvokeFunction"
   function_name = var.function_names[each.key]
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/*/*"
+  source_arn    = "${aws_apigatewayv2_api.this[0].execution_arn}/*/*"
 }
 
 # Optional custom domain: a regional ACM certificate validated through Route 53.
@@ -134,9 +140,9 @@ resource "aws_apigatewayv2_domain_name" "this" {
 resource "aws_apigatewayv2_api_mapping" "this" {
   count = local.with_domain ? 1 : 0
 
-  api_id      = aws_apigatewayv2_api.this.id
+  api_id      = aws_apigatewayv2_api.this[0].id
   domain_name = aws_apigatewayv2_domain_name.this[0].id
-  stage       = aws_apigatewayv2_stage.default.id
+  stage       = aws_apigatewayv2_stage.default[0].id
 }
 
 resource "aws_route53_record" "api_alias" {

@@ -1,21 +1,21 @@
 output "api_id" {
   description = "ID of the HTTP API."
-  value       = aws_apigatewayv2_api.this.id
+  value       = var.create ? aws_apigatewayv2_api.this[0].id : null
 }
 
 output "api_endpoint" {
   description = "Base URL of the API: the custom domain when set, else the execute-api URL."
-  value       = local.with_domain ? "https://${var.domain_name}" : aws_apigatewayv2_api.this.api_endpoint
+  value       = !var.create ? null : local.with_domain ? "https://${var.domain_name}" : aws_apigatewayv2_api.this[0].api_endpoint
 }
 
 output "execution_arn" {
   description = "Execution ARN, for permissions and alarms."
-  value       = aws_apigatewayv2_api.this.execution_arn
+  value       = var.create ? aws_apigatewayv2_api.this[0].execution_arn : null
 }
 
 output "stage_name" {
   description = "Name of the auto-deployed stage."
-  value       = aws_apigatewayv2_stage.default.name
+  value       = var.create ? aws_apigatewayv2_stage.default[0].name : null
 }
 
 output "route_keys" {
@@ -25,5 +25,5 @@ output "route_keys" {
 
 output "access_log_group_name" {
   description = "Log group of the JSON access logs."
-  value       = aws_cloudwatch_log_group.access.name
+  value       = var.create ? aws_cloudwatch_log_group.access[0].name : null
 }

@@ -1,3 +1,9 @@
+variable "create" {
+  description = "Create the API; false for emulators whose API Gateway cannot invoke functions."
+  type        = bool
+  default     = true
+}
+
 variable "name" {
   description = "Name of the HTTP API."
   type        = string

@@ -1,6 +1,7 @@
 locals {
   function_names  = { for name, _ in var.functions : name => "${var.name_prefix}-${name}" }
-  async_functions = { for name, fn in var.functions : name => fn if fn.async }
+  created         = var.create ? var.functions : {}
+  async_functions = { for name, fn in local.created : name => fn if fn.async }
 
   # Exactly what each function sees; outputs expose the same map so the local gateway can copy it.
   environments = {
@@ -28,7 +29,7 @@ data "aws_iam_policy_document" "assume_lambda" {
 }
 
 resource "aws_iam_role" "function" {
-  for_each = var.functions
+  for_each = local.created
 
   name               = local.function_names[each.key]
   assume_role_policy = data.aws_iam_policy_document.assume_lambda.json
@@ -37,7 +38,7 @@ resource "aws_iam_role" "function" {
 
 resource "aws_cloudwatch_log_group" "function" {
   # checkov:skip=CKV_AWS_158: log lines carry no personal data (no raw IP/UA); CloudWatch encrypts them at rest with service keys.
-  for_each = var.functions
+  for_each = local.created
 
   name              = "/aws/lambda/${local.function_names[each.key]}"
   retention_in_days = var.log_retention_days
@@ -81,7 +82,7 @@ resource "aws_sqs_queue_policy" "dead_letter" {
 }
 
 data "aws_iam_policy_document" "function" {
-  for_each = var.functions
+  for_each = local.created
 
   statement {
     sid       = "WriteOwnLogs"
@@ -116,7 +117,7 @@ data "aws_iam_policy_document" "function" {
 }
 
 resource "aws_iam_role_policy" "function" {
-  for_each = var.functions
+  for_each = local.created
 
   name   = "least-privilege"
   role   = aws_iam_role.function[each.key].id
@@ -128,7 +129,7 @@ resource "aws_lambda_function" "this" {
   # checkov:skip=CKV_AWS_272: artifacts are built reproducibly and pinned by source_code_hash; code signing would need a Signer profile per account.
   # checkov:skip=CKV_AWS_173: the environment holds only names (table, origins, site id), no secrets; the default service key encrypts it.
   # checkov:skip=CKV_AWS_116: dead_letter_config is set for async functions only; API-invoked functions return their errors to the caller.
-  for_each = var.functions
+  for_each = local.created
 
   function_name = local.function_names[each.key]
   role          = aws_iam_role.function[each.key].arn

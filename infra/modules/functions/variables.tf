@@ -1,3 +1,13 @@
+variable "create" {
+  description = <<-EOT
+    Create the functions. false still computes the `environments` output, for emulators that
+    store Lambda functions but cannot run them (moto without Docker): the local gateway runs the
+    handlers in-process with exactly those variables.
+  EOT
+  type        = bool
+  default     = true
+}
+
 variable "name_prefix" {
   description = "Prefix of every function, role and log group name (e.g. cloudfolio-prod)."
   type        = string

@@ -64,6 +64,7 @@ module "data" {
 module "functions" {
   source = "../functions"
 
+  create               = var.enable_functions
   name_prefix          = var.name_prefix
   functions            = local.functions
   artifacts_dir        = var.artifacts_dir
@@ -77,6 +78,7 @@ module "functions" {
 module "api" {
   source = "../api"
 
+  create                 = var.enable_functions
   name                   = "${var.name_prefix}-api"
   routes                 = local.routes
   function_names         = module.functions.function_names
@@ -127,7 +129,7 @@ module "site" {
 
 module "monitoring" {
   source = "../monitoring"
-  count  = var.enable_monitoring ? 1 : 0
+  count  = var.enable_monitoring && var.enable_functions ? 1 : 0
 
   name_prefix    = var.name_prefix
   function_names = module.functions.function_names

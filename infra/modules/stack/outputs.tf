@@ -60,7 +60,7 @@ output "distribution_id" {
 
 output "alarm_topic_arn" {
   description = "SNS topic of the alarms (null without monitoring)."
-  value       = var.enable_monitoring ? module.monitoring[0].alarm_topic_arn : null
+  value       = length(module.monitoring) > 0 ? module.monitoring[0].alarm_topic_arn : null
 }
 
 output "deploy_role_arn" {

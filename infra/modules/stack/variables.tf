@@ -96,6 +96,16 @@ variable "enable_site" {
   default     = true
 }
 
+variable "enable_functions" {
+  description = <<-EOT
+    Create the Lambda functions and the HTTP API. The emulator stores them but cannot run Lambda
+    (moto needs Docker for that), so `invoke up` may turn them off: the local gateway runs the
+    handlers in-process with the `function_environments` output, which is computed either way.
+  EOT
+  type        = bool
+  default     = true
+}
+
 variable "site_expire_old_versions" {
   description = "Lifecycle rule expiring old site object versions (off on the emulator: the provider waits ~1 min for it)."
   type        = bool
