@@ -2,6 +2,8 @@ locals {
   tags = {
     project     = "cloudfolio"
     environment = "staging"
+    # The deploy role manages resources it cannot scope by name (KMS keys) through this tag.
+    stack = "cloudfolio-staging"
   }
 
   # The release edge comes as a pair: the viewer function rewrites URIs to /_r/<release>/...,

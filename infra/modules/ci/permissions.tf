@@ -127,14 +127,33 @@ data "aws_iam_policy_document" "deploy" {
     resources = [local.arn.alarms, local.arn.dashboard]
   }
 
+  # Key ids are random, so keys are scoped by the `stack` tag every stack resource carries
+  # (a fresh key has no alias yet, so an alias condition would lock the deploy out of it).
   statement {
     sid       = "ManageStackKeys"
     actions   = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:EnableKeyRotation", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:CreateAlias", "kms:DeleteAlias"]
-    resources = [local.arn.keys, local.arn.aliases]
+    resources = [local.arn.keys]
     condition {
-      test     = "ForAnyValue:StringLike"
-      variable = "kms:ResourceAliases"
-      values   = ["alias/${local.prefix}-*"]
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/stack"
+      values   = [local.prefix]
+    }
+  }
+
+  statement {
+    sid       = "ManageStackKeyAliases"
+    actions   = ["kms:CreateAlias", "kms:DeleteAlias"]
+    resources = [local.arn.aliases]
+  }
+
+  statement {
+    sid       = "CreateTaggedKeys"
+    actions   = ["kms:CreateKey", "kms:TagResource"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/stack"
+      values   = [local.prefix]
     }
   }
 
@@ -209,7 +228,7 @@ data "aws_iam_policy_document" "describe" {
   statement {
     sid = "DescribeOnly"
     actions = [
-      "sts:GetCallerIdentity", "logs:DescribeLogGroups", "kms:CreateKey", "kms:ListAliases",
+      "sts:GetCallerIdentity", "logs:DescribeLogGroups", "kms:ListAliases",
       "cloudfront:ListDistributions", "acm:ListCertificates", "lambda:ListFunctions",
     ]
     resources = ["*"]
