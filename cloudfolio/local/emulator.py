@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -44,11 +45,17 @@ class Emulator:
         if is_up(self.url):
             raise EmulatorError(f"something already answers on {self.url}; pick another --aws-port")
         output = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
+        # The recorder (see replay.py) writes beside the log, not into the current directory.
+        workdir = self.log.parent if self.log else Path(tempfile.gettempdir())
         self.process = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(self.port)],
             stdout=output,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **EMULATOR_ENV},
+            env={
+                **os.environ,
+                **EMULATOR_ENV,
+                "MOTO_RECORDER_FILEPATH": str(workdir / f"moto-recording-{self.port}.jsonl"),
+            },
         )
 
     def wait_ready(self, timeout: float = 20.0) -> None:
