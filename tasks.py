@@ -142,3 +142,32 @@ def _publish_errors(module):
         yield
     except module.PublishError as error:
         raise Exit(str(error), code=1) from error
+
+
+@task(
+    help={
+        "env": "local (the running emulator of `invoke up`), staging or prod",
+        "plan_only": "stop after the plan",
+    }
+)
+def deploy(c, env="local", plan_only=False):
+    """Package the functions and run terraform init/plan/apply for an environment."""
+    from cloudfolio import deploy as deployment
+    from cloudfolio.terraform import TerraformError
+
+    try:
+        deployment.deploy(env, plan_only=plan_only)
+    except (deployment.DeployError, TerraformError) as error:
+        raise Exit(str(error), code=1) from error
+
+
+@task(help={"env": "only local: the emulator of `invoke up`"})
+def destroy(c, env="local"):
+    """Tear down what `invoke deploy --env local` created."""
+    from cloudfolio import deploy as deployment
+    from cloudfolio.terraform import TerraformError
+
+    try:
+        deployment.destroy(env)
+    except (deployment.DeployError, TerraformError) as error:
+        raise Exit(str(error), code=1) from error
