@@ -348,8 +348,12 @@ class Terraform:
             os.replace(partial, plan)
         try:
             self.apply(plan_file=plan)
-        except TerraformError:
-            plan.unlink(missing_ok=True)  # never retry a plan that failed once
+        except TerraformError as error:
+            plan.unlink(missing_ok=True)  # never reuse a plan that failed once
+            if reused and "stale" in str(error).lower():
+                # Terraform refused the saved plan itself (not the emulator): plan afresh, once.
+                self.apply_fresh(variables, inputs=inputs)
+                return False
             raise
         return reused
 
