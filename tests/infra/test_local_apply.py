@@ -214,3 +214,19 @@ def test_without_functions_the_gateway_gets_the_same_environments(applied_local,
     assert outputs.get("api_id") is None  # null outputs are left out of `output -json`
     for name in ("function_environments", "table_name", "site_bucket", "cors_allowed_origins"):
         assert outputs[name] == applied_local.outputs[name], name
+
+
+ENV_READ = re.compile(
+    r"""(?:os\.environ\.get|os\.getenv|os\.environ\[)\(?\s*["']([A-Z][A-Z0-9_]+)["']"""
+)
+# Set by the Lambda runtime itself, never by Terraform.
+RUNTIME_PROVIDED_VARS = {"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTION_NAME"}
+
+
+def test_every_variable_a_handler_reads_directly_is_set(applied_local):
+    """Beyond settings.ENV_VARS: literal os.environ reads in a handler's code are covered too."""
+    for function, environment in applied_local.outputs["function_environments"].items():
+        sources = [*(BACKEND / function).rglob("*.py"), *(BACKEND / "common").rglob("*.py")]
+        read = {name for path in sources for name in ENV_READ.findall(path.read_text())}
+        missing = read - set(environment) - RUNTIME_PROVIDED_VARS
+        assert not missing, f"{function} reads {sorted(missing)}, which Terraform does not set"
