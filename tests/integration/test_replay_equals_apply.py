@@ -35,6 +35,15 @@ def scrub(value: Any) -> Any:
     return value
 
 
+def bucket_policy(s3: Any, bucket: str) -> str | None:
+    try:
+        return s3.get_bucket_policy(Bucket=bucket)["Policy"]
+    except s3.exceptions.ClientError as error:
+        if error.response["Error"]["Code"] != "NoSuchBucketPolicy":
+            raise
+        return None
+
+
 def snapshot(endpoint: str) -> dict[str, Any]:
     """Every resource kind infra/envs/local creates, as the emulator describes it."""
     kw = {
@@ -72,7 +81,7 @@ def snapshot(endpoint: str) -> dict[str, Any]:
             "versioning": s3.get_bucket_versioning(Bucket=name),
             "encryption": s3.get_bucket_encryption(Bucket=name),
             "public_access": s3.get_public_access_block(Bucket=name),
-            "policy": s3.get_bucket_policy(Bucket=name)["Policy"],
+            "policy": bucket_policy(s3, name),
         }
     for role in iam.list_roles()["Roles"]:
         name = role["RoleName"]

@@ -23,6 +23,10 @@ module "stack" {
   enable_waf        = false
   enable_ci         = false
 
+  # moto applies a bucket policy's Deny statements without their conditions: the TLS-only
+  # statement would refuse the static server and publish every object (see docs/infrastructure.md).
+  site_deny_insecure_transport = false
+
   # The provider waits about a minute for lifecycle rules to settle; a throwaway bucket needs none.
   site_expire_old_versions = false
 

@@ -63,19 +63,22 @@ resource "aws_s3_bucket_lifecycle_configuration" "site" {
 }
 
 data "aws_iam_policy_document" "site" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.site.arn, "${aws_s3_bucket.site.arn}/*"]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
+  dynamic "statement" {
+    for_each = var.deny_insecure_transport ? [1] : []
+    content {
+      sid       = "DenyInsecureTransport"
+      effect    = "Deny"
+      actions   = ["s3:*"]
+      resources = [aws_s3_bucket.site.arn, "${aws_s3_bucket.site.arn}/*"]
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+      condition {
+        test     = "Bool"
+        variable = "aws:SecureTransport"
+        values   = ["false"]
+      }
     }
   }
 
@@ -99,6 +102,8 @@ data "aws_iam_policy_document" "site" {
 }
 
 resource "aws_s3_bucket_policy" "site" {
+  # A policy needs at least one statement; on the emulator without a CDN there is none to state.
+  count  = var.deny_insecure_transport || var.enable_cdn ? 1 : 0
   bucket = aws_s3_bucket.site.id
   policy = data.aws_iam_policy_document.site.json
 

@@ -42,6 +42,16 @@ variable "route53_zone_id" {
   default     = null
 }
 
+variable "deny_insecure_transport" {
+  description = <<-EOT
+    Bucket policy statement denying every request made without TLS (aws:SecureTransport).
+    Keep it on in AWS. The emulator applies Deny statements without their conditions, so on it the
+    statement would refuse every read and write, TLS or not.
+  EOT
+  type        = bool
+  default     = true
+}
+
 variable "expire_old_versions" {
   description = <<-EOT
     Expire old object versions with a lifecycle rule. The provider waits about a minute for

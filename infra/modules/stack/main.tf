@@ -117,6 +117,7 @@ module "site" {
   bucket_name              = local.site_bucket
   enable_cdn               = var.enable_cdn
   expire_old_versions      = var.site_expire_old_versions
+  deny_insecure_transport  = var.site_deny_insecure_transport
   api_origin               = local.api_origin
   domain_name              = var.domain_name
   alternate_domain_names   = var.alternate_domain_names

@@ -106,6 +106,12 @@ variable "enable_functions" {
   default     = true
 }
 
+variable "site_deny_insecure_transport" {
+  description = "Site bucket policy denies non-TLS requests (off only on the emulator, which ignores the condition)."
+  type        = bool
+  default     = true
+}
+
 variable "site_expire_old_versions" {
   description = "Lifecycle rule expiring old site object versions (off on the emulator: the provider waits ~1 min for it)."
   type        = bool
