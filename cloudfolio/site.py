@@ -35,7 +35,7 @@ def build(
             sys.executable,
             "-m",
             "pelican",
-            str(paths.CONTENT),
+            str(content),
             "-s",
             str(settings),
             "-o",
