@@ -38,9 +38,7 @@ def _input_files() -> list[Path]:
         files += [
             f
             for f in candidates
-            if f.is_file()
-            and not SKIPPED_DIRS.intersection(f.parts)
-            and f.suffix in INPUT_SUFFIXES
+            if f.is_file() and not SKIPPED_DIRS.intersection(f.parts) and f.suffix in INPUT_SUFFIXES
         ]
     return files
 

@@ -21,6 +21,7 @@ from cloudfolio.local.emulator import EMULATOR_ENV, Emulator
 from cloudfolio.local.gateway import Gateway
 from cloudfolio.local.replay import apply_or_replay
 from cloudfolio.local.static_server import StaticServer, origin_of
+from cloudfolio.publish import serving
 
 LOCAL_ENV_ROOT = paths.INFRA / "envs" / "local"
 # Besides the content folder, edits to these rebuild the site.
@@ -119,6 +120,7 @@ class LocalStack:
         self.servers: list[StaticServer | Gateway] = []
         self.stopping = threading.Event()
         self.info: StackInfo | None = None
+        self.site_bucket: str | None = None
 
     def start(self) -> StackInfo:
         started = time.perf_counter()
@@ -140,7 +142,14 @@ class LocalStack:
                 os.environ.update(environment)
             gateway = Gateway((cfg.host, cfg.api_port))
             building.result()
-        static = StaticServer((cfg.host, cfg.site_port), cfg.output, api_origin=origin_of(api_url))
+        self.site_bucket = outputs.get("site_bucket")
+        reader = None
+        if self.site_bucket:
+            self._publish()
+            reader = serving.release_reader(self.emulator.url, self.site_bucket)
+        static = StaticServer(
+            (cfg.host, cfg.site_port), cfg.output, api_origin=origin_of(api_url), reader=reader
+        )
         self.servers = [static, gateway]
         for server in self.servers:
             threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -156,6 +165,10 @@ class LocalStack:
         (cfg.state_dir / STACK_FILE).write_text(json.dumps(asdict(self.info), indent=2))
         return self.info
 
+    def _publish(self) -> None:
+        """Each build becomes a release in the emulator's site bucket, as `invoke publish` does."""
+        serving.publish_site(self.emulator.url, self.site_bucket, self.config.output)
+
     def rebuild_on_change(self) -> None:
         """Rebuild the site when content, theme or plugins change, until stop()."""
         from watchfiles import watch
@@ -167,8 +180,13 @@ class LocalStack:
             names = sorted({Path(p).name for _, p in changes})
             try:
                 site.build(
-                    self.config.output, api_url=self.info.api_url, site_url=self.info.site_url
+                    self.config.output,
+                    self.config.content,
+                    api_url=self.info.api_url,
+                    site_url=self.info.site_url,
                 )
+                if self.site_bucket:
+                    self._publish()
                 self.say(f"rebuilt site ({', '.join(names[:3])}{'...' if len(names) > 3 else ''})")
             except site.BuildError as error:
                 self.say(f"rebuild failed, still serving the previous build:\n{error}")

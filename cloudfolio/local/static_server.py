@@ -1,4 +1,9 @@
-"""Serves the built site with the same security headers CloudFront sets in production."""
+"""Serves the site locally with the same security headers CloudFront sets in production.
+
+With a site bucket (the usual case), pages come from the live release in the emulator through the
+same mapping code the edge runs, so previews (`?__release=<id>`), promotion and rollback can be
+tried locally. Without one, it serves the build directory as it is.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from cloudfolio import paths
+from cloudfolio.publish.serving import ReleaseReader, respond
 
 SECURITY_HEADERS_FILE = paths.INFRA / "modules" / "site" / "security_headers.json"
 NOT_FOUND_PAGE = "404.html"
@@ -41,15 +47,35 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         ".txt": "text/plain; charset=utf-8",
     }
 
-    def __init__(self, *args: Any, headers: dict[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, headers: dict[str, str], reader: ReleaseReader | None, **kwargs: Any
+    ) -> None:
         self.extra_headers = headers
+        self.reader = reader
         super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        if self.reader is None:
+            super().do_GET()
+            return
+        answer = respond(self.reader, self.path, self.headers.get("Cookie"), secure=False)
+        self.send_response(answer.status)
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(answer.body)
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
 
     def end_headers(self) -> None:
         for name, value in self.extra_headers.items():
             self.send_header(name, value)
-        # Local edits must show on reload; production caching is the publish step's concern.
-        self.send_header("Cache-Control", "no-cache")
+        if self.reader is None:
+            # Straight from the build directory: edits must show on reload.
+            self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
@@ -74,9 +100,18 @@ class StaticServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], root: Path, api_origin: str) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        root: Path,
+        api_origin: str,
+        reader: ReleaseReader | None = None,
+    ) -> None:
         handler = partial(
-            SiteRequestHandler, directory=str(root), headers=security_headers(api_origin)
+            SiteRequestHandler,
+            directory=str(root),
+            headers=security_headers(api_origin),
+            reader=reader,
         )
         super().__init__(address, handler)
 

@@ -26,6 +26,16 @@ def fetch(url: str) -> tuple[int, dict[str, str], str]:
         return error.code, dict(error.headers), error.read().decode()
 
 
+def post_url(site_url: str, source: Path) -> str:
+    """Where a post is served: its slug (from its metadata, else its file name) under /posts/."""
+    slug = next(
+        (line.split(":", 1)[1].strip() for line in source.read_text().splitlines()
+         if line.lower().startswith("slug:")),
+        source.stem,
+    )  # fmt: skip
+    return f"{site_url}/posts/{slug}/"
+
+
 def port_is_free(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) != 0
@@ -73,6 +83,11 @@ def test_edits_rebuild_the_site_and_ctrl_c_stops_everything(tmp_path: Path) -> N
             )
             time.sleep(0.3)
         assert found, f"the edit never reached the output:\n{stack.log_text()[-2000:]}"
+        served = post_url(info.site_url, post)
+        deadline = time.monotonic() + 10
+        while marker not in fetch(served)[2] and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert marker in fetch(served)[2], f"{served} does not serve the edit"
     finally:
         stack.process.send_signal(signal.SIGINT)
         code = stack.process.wait(timeout=30)
