@@ -22,6 +22,8 @@ from cloudfolio import paths
 LAMBDA_PYTHON = "3.12"
 LAMBDA_PLATFORM = "x86_64-manylinux2014"
 SHARED_PACKAGES = ("common",)
+# Lambda@Edge: standard library and boto3 only (edge functions take no layers or variables).
+EDGE_PACKAGE = "edge"
 # Provided by the Lambda runtime; bundling them would only add megabytes.
 RUNTIME_PROVIDED = (
     "boto3",
@@ -55,7 +57,7 @@ def function_names() -> list[str]:
     return sorted(
         p.parent.name
         for p in paths.BACKEND.glob("*/handler.py")
-        if p.parent.name not in SHARED_PACKAGES
+        if p.parent.name not in (*SHARED_PACKAGES, EDGE_PACKAGE)
     )
 
 
@@ -158,10 +160,28 @@ def build(function: str, out_dir: Path | None = None) -> Artifact:
         entries += _files_under(paths.BACKEND / package, prefix=f"{package}/")
     destination = out_dir / f"{function}.zip"
     _write_zip(destination, entries)
+    return _artifact(function, destination)
+
+
+def _artifact(function: str, destination: Path) -> Artifact:
     data = destination.read_bytes()
     digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
     return Artifact(function, destination, digest, len(data))
 
 
+def build_edge(out_dir: Path | None = None) -> Artifact:
+    """The origin-request Lambda@Edge: only its Python modules (handler edge.origin_request)."""
+    out_dir = out_dir or paths.LAMBDA_ARTIFACTS
+    out_dir.mkdir(parents=True, exist_ok=True)
+    entries = [
+        (name, source)
+        for name, source in _files_under(paths.BACKEND / EDGE_PACKAGE, prefix=f"{EDGE_PACKAGE}/")
+        if source.suffix == ".py"
+    ]
+    destination = out_dir / f"{EDGE_PACKAGE}.zip"
+    _write_zip(destination, entries)
+    return _artifact(EDGE_PACKAGE, destination)
+
+
 def build_all(out_dir: Path | None = None) -> list[Artifact]:
-    return [build(name, out_dir) for name in function_names()]
+    return [*(build(name, out_dir) for name in function_names()), build_edge(out_dir)]
