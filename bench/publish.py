@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cloudfolio import paths  # noqa: E402
+from cloudfolio.local.emulator import running_emulator  # noqa: E402
 
 AWSCLI = "awscli==1.46.3"  # run through uvx: its exact botocore pin would fight the project's
 TAGS = [f"topic{n}" for n in range(20)]
@@ -85,32 +85,6 @@ def build(content: Path, output: Path, site_url: str) -> float:
     if completed.returncode != 0:
         raise SystemExit(f"the Pelican build failed:\n{completed.stderr[-2000:]}")
     return time.perf_counter() - started
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_moto() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server, url
-        except OSError:
-            if time.monotonic() > deadline:
-                server.kill()
-                raise SystemExit("moto_server did not start") from None
-            time.sleep(0.1)
 
 
 def publish_once(site: str, endpoint: str, bucket: str) -> None:
@@ -192,46 +166,45 @@ def main() -> None:
     env.pop("AWS_ENDPOINT_URL", None)
     subprocess.run([*aws, "--version"], env=env, check=True, capture_output=True)  # warm cache
 
-    server, endpoint = start_moto()
-    work = Path(tempfile.mkdtemp(prefix="cloudfolio-bench-"))
-    try:
-        import boto3
+    with running_emulator() as emulator:
+        endpoint = emulator.url
+        work = Path(tempfile.mkdtemp(prefix="cloudfolio-bench-"))
+        try:
+            import boto3
 
-        s3 = boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-        for bucket in ("releases", "synced"):
-            s3.create_bucket(Bucket=bucket)
-        content, site = work / "content", work / "output"
-        write_content(content, args.posts)
-        build_seconds = build(content, site, "https://bench.example.org")
-        rows = []
+            s3 = boto3.client(
+                "s3",
+                endpoint_url=endpoint,
+                region_name="us-east-1",
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+            )
+            for bucket in ("releases", "synced"):
+                s3.create_bucket(Bucket=bucket)
+            content, site = work / "content", work / "output"
+            write_content(content, args.posts)
+            build_seconds = build(content, site, "https://bench.example.org")
+            rows = []
 
-        first_cf, first = cloudfolio_publish(site, endpoint, "releases", env)
-        first_aws, first_aws_writes = aws_sync(aws, site, endpoint, "synced", env)
-        rows.append(("first publish", first_cf, first["writes"], first_aws, first_aws_writes))
+            first_cf, first = cloudfolio_publish(site, endpoint, "releases", env)
+            first_aws, first_aws_writes = aws_sync(aws, site, endpoint, "synced", env)
+            rows.append(("first publish", first_cf, first["writes"], first_aws, first_aws_writes))
 
-        same_cf, same = cloudfolio_publish(site, endpoint, "releases", env)
-        same_aws, same_aws_writes = aws_sync(aws, site, endpoint, "synced", env)
-        rows.append(("no-change publish", same_cf, same["writes"], same_aws, same_aws_writes))
+            same_cf, same = cloudfolio_publish(site, endpoint, "releases", env)
+            same_aws, same_aws_writes = aws_sync(aws, site, endpoint, "synced", env)
+            rows.append(("no-change publish", same_cf, same["writes"], same_aws, same_aws_writes))
 
-        # A post from the middle of the site: its page, its listing pages and tag pages change.
-        edited_post = args.posts // 2
-        (content / "posts" / f"post-{edited_post}.md").write_text(
-            post_markdown(edited_post, edited=True)
-        )
-        rebuild_seconds = build(content, site, "https://bench.example.org")
-        edit_cf, edit = cloudfolio_publish(site, endpoint, "releases", env)
-        edit_aws, edit_aws_writes = aws_sync(aws, site, endpoint, "synced", env)
-        rows.append(("one-post edit", edit_cf, edit["writes"], edit_aws, edit_aws_writes))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        shutil.rmtree(work, ignore_errors=True)
+            # A post from the middle of the site: its page, its listing pages and tag pages change.
+            edited_post = args.posts // 2
+            (content / "posts" / f"post-{edited_post}.md").write_text(
+                post_markdown(edited_post, edited=True)
+            )
+            rebuild_seconds = build(content, site, "https://bench.example.org")
+            edit_cf, edit = cloudfolio_publish(site, endpoint, "releases", env)
+            edit_aws, edit_aws_writes = aws_sync(aws, site, endpoint, "synced", env)
+            rows.append(("one-post edit", edit_cf, edit["writes"], edit_aws, edit_aws_writes))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
     print(
         f"site: {args.posts} posts, {first['files']} files; "

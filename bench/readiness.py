@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cloudfolio.local.stack import free_port  # noqa: E402
+from cloudfolio.local.emulator import free_port  # noqa: E402
 
 TIMEOUT_S = 240
 READER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from cloudfolio import paths
-from cloudfolio.local.stack import STACK_FILE, StackInfo, free_port
+from cloudfolio.local.emulator import free_port
+from cloudfolio.local.stack import STACK_FILE, StackInfo
 
 CHROMIUM = Path(os.environ.get("CLOUDFOLIO_CHROMIUM", "/usr/bin/chromium"))
 # Chromium reaches for Google services at start-up unless told not to; there is no network here.

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # Credentials the emulator accepts; they are never valid against real AWS.
@@ -22,6 +25,12 @@ EMULATOR_ENV = {
 
 class EmulatorError(RuntimeError):
     """The emulator did not start or stopped answering."""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
 
 
 def is_up(url: str) -> bool:
@@ -76,3 +85,15 @@ class Emulator:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+@contextmanager
+def running_emulator(log: Path | None = None) -> Iterator[Emulator]:
+    """A fresh emulator on a free loopback port, stopped on exit (tests and benchmarks)."""
+    emulator = Emulator(port=free_port(), log=log)
+    emulator.start()
+    try:
+        emulator.wait_ready()
+        yield emulator
+    finally:
+        emulator.stop()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from cloudfolio import packaging, paths, site
-from cloudfolio.local.emulator import EMULATOR_ENV, Emulator
+from cloudfolio.local.emulator import EMULATOR_ENV, Emulator, free_port
 from cloudfolio.local.gateway import Gateway
 from cloudfolio.local.replay import apply_or_replay
 from cloudfolio.local.static_server import StaticServer, origin_of
@@ -46,12 +45,6 @@ class StackConfig:
     def on_free_ports(self) -> StackConfig:
         """The same stack on ports nothing else uses (for tools and tests beside `invoke up`)."""
         return replace(self, site_port=free_port(), api_port=free_port(), aws_port=free_port())
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
 
 
 @dataclass(frozen=True)

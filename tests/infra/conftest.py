@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Iterator
@@ -16,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from cloudfolio import terraform
+from cloudfolio.local.emulator import running_emulator
 
 REPO = Path(__file__).resolve().parents[2]
 OPENAPI = REPO / "backend" / "openapi.json"
@@ -74,39 +71,10 @@ def artifacts_dir(tmp_path_factory: pytest.TempPathFactory, openapi: dict[str, A
     return directory
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def running_moto() -> Iterator[str]:
-    moto_server = Path(sys.executable).with_name("moto_server")
-    if not moto_server.exists():
-        pytest.fail(f"moto_server not found next to {sys.executable}")
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(moto_server), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            requests.get(f"{endpoint}/moto-api/", timeout=1)
-            break
-        except requests.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("moto server did not start")
-            time.sleep(0.1)
-    try:
-        yield endpoint
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with running_emulator() as emulator:
+        yield emulator.url
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,9 +12,9 @@ from pathlib import Path
 
 import boto3
 import pytest
-import requests
 
 from cloudfolio import paths
+from cloudfolio.local.emulator import running_emulator
 from cloudfolio.publish import commands, targets
 from cloudfolio.publish.edge import ReleaseReader, object_key
 from cloudfolio.publish.store import PublishError
@@ -23,39 +22,13 @@ from cloudfolio.publish.store import PublishError
 pytestmark = pytest.mark.integration
 
 BUCKET = "cloudfolio-publish-it"
-MOTO_SERVER = Path(sys.executable).with_name("moto_server")
 POSTS = 40
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def endpoint():
-    assert MOTO_SERVER.exists(), "moto_server is needed for the publish integration tests"
-    port = free_port()
-    server = subprocess.Popen(
-        [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(url + "/moto-api/", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "moto_server did not start"
-                time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with running_emulator() as emulator:
+        yield emulator.url
 
 
 @pytest.fixture

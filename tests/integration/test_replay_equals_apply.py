@@ -10,8 +10,8 @@ import boto3
 import pytest
 
 from cloudfolio import packaging
-from cloudfolio.local.emulator import EMULATOR_ENV, Emulator
-from cloudfolio.local.stack import StackConfig, apply_local_infra, free_port
+from cloudfolio.local.emulator import EMULATOR_ENV, Emulator, free_port
+from cloudfolio.local.stack import StackConfig, apply_local_infra
 
 pytestmark = pytest.mark.integration
 
