@@ -113,7 +113,9 @@ def audit_local_or(url: str | None) -> list[Audit]:
     except FileNotFoundError:
         pass
     workdir = paths.LOCAL_STATE / "lighthouse"
-    config = StackConfig(watch=False, state_dir=workdir, output=workdir / "output")
+    config = StackConfig(
+        watch=False, access_log=False, state_dir=workdir, output=workdir / "output"
+    )
     stack = LocalStack(config.on_free_ports(), say=lambda line: None)
     try:
         return audit_site(stack.start().site_url)

@@ -196,7 +196,13 @@ class Gateway(ThreadingHTTPServer):
     # Concurrency tests open a few hundred connections at once; the default backlog of 5 drops them.
     request_queue_size = 512
 
-    def __init__(self, address: tuple[str, int], routes: list[Route] | None = None) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        routes: list[Route] | None = None,
+        access_log: bool = True,
+    ) -> None:
+        self.access_log = access_log
         self.routes = routes or load_routes()
         self.pools = {
             name: FunctionPool(name) for name in sorted({r.function for r in self.routes})
@@ -240,7 +246,8 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
         try:
             response = to_http_response(self.server.pools[found.function].invoke(event))
         except Exception as error:  # what API Gateway shows when the function crashes
-            self.log_error("%s failed: %r", found.function, error)
+            # Always shown, access log or not: this is what the function's logs would say.
+            sys.stderr.write(f"api: {found.function} failed: {error!r}\n")
             response = HttpResponse(
                 500, [("Content-Type", "application/json")], b'{"message":"Internal Server Error"}'
             )
@@ -272,4 +279,5 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         # Access logs carry no client address: the product never keeps raw IPs, locally included.
-        sys.stderr.write(f"api: {format % args}\n")
+        if self.server.access_log:
+            sys.stderr.write(f"api: {format % args}\n")

@@ -38,6 +38,7 @@ class StackConfig:
     content: Path = paths.CONTENT
     state_dir: Path = paths.LOCAL_STATE
     watch: bool = True
+    access_log: bool = True  # one line per request on stderr (no client addresses)
 
     def url(self, port: int) -> str:
         return f"http://{self.host}:{port}"
@@ -133,7 +134,7 @@ class LocalStack:
             os.environ.update(_emulator_env(self.emulator.url))
             for environment in outputs["function_environments"].values():
                 os.environ.update(environment)
-            gateway = Gateway((cfg.host, cfg.api_port))
+            gateway = Gateway((cfg.host, cfg.api_port), access_log=cfg.access_log)
             building.result()
         self.site_bucket = outputs.get("site_bucket")
         reader = None
@@ -141,7 +142,11 @@ class LocalStack:
             self._publish()
             reader = serving.release_reader(self.emulator.url, self.site_bucket)
         static = StaticServer(
-            (cfg.host, cfg.site_port), cfg.output, api_origin=origin_of(api_url), reader=reader
+            (cfg.host, cfg.site_port),
+            cfg.output,
+            api_origin=origin_of(api_url),
+            reader=reader,
+            access_log=cfg.access_log,
         )
         self.servers = [static, gateway]
         for server in self.servers:

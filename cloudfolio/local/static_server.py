@@ -93,7 +93,8 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         # No client addresses in logs, locally included.
-        sys.stderr.write(f"site: {format % args}\n")
+        if self.server.access_log:
+            sys.stderr.write(f"site: {format % args}\n")
 
 
 class StaticServer(ThreadingHTTPServer):
@@ -106,7 +107,9 @@ class StaticServer(ThreadingHTTPServer):
         root: Path,
         api_origin: str,
         reader: ReleaseReader | None = None,
+        access_log: bool = True,
     ) -> None:
+        self.access_log = access_log
         handler = partial(
             SiteRequestHandler,
             directory=str(root),
