@@ -26,7 +26,8 @@ CLOUDFOLIO_API_URL = os.environ.get("CLOUDFOLIO_API_URL", "http://127.0.0.1:8001
 # Widgets the cloudfolio_widgets plugin renders into the theme's slots.
 CLOUDFOLIO_WIDGETS = {
     "counter": True,
-    "resume_download": True,
+    # Links to the API's GET /resume, which serves the PDF; turn it on once that is deployed.
+    "resume_download": False,
 }
 
 PATH = "content"

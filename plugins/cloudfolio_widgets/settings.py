@@ -6,7 +6,8 @@ from typing import Any
 
 from .markup import WIDGETS
 
-DEFAULT_WIDGETS = {"counter": True, "resume_download": True}
+# The download link needs the API's GET /resume, so it is opt-in.
+DEFAULT_WIDGETS = {"counter": True, "resume_download": False}
 
 
 class WidgetSettingsError(ValueError):

@@ -66,7 +66,11 @@ def article_pages(site: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("widgets"), CLOUDFOLIO_API_URL=API_URL)
+    return build_site(
+        tmp_path_factory.mktemp("widgets"),
+        CLOUDFOLIO_API_URL=API_URL,
+        CLOUDFOLIO_WIDGETS={"counter": True, "resume_download": True},
+    )
 
 
 def test_counter_is_server_rendered_on_every_page_type(site: Path) -> None:
