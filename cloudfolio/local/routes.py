@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from cloudfolio import paths
-
-API_DESCRIPTION = paths.BACKEND / "openapi.json"
-FUNCTION_EXTENSION = "x-cloudfolio-function"
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+from cloudfolio import api_description
 
 
 @dataclass(frozen=True)
@@ -25,24 +21,15 @@ class Route:
         """API Gateway's route key, e.g. "POST /visits"."""
         return f"{self.method} {self.path}"
 
-    @property
+    @cached_property  # matched on every request
     def pattern(self) -> re.Pattern[str]:
         # OpenAPI templates like /demo/{id} become one path segment each, as in API Gateway.
         regex = re.sub(r"\\\{([A-Za-z_][A-Za-z0-9_]*)\\\}", r"(?P<\1>[^/]+)", re.escape(self.path))
         return re.compile(f"^{regex}$")
 
 
-def load_routes(description: Path = API_DESCRIPTION) -> list[Route]:
-    document = json.loads(description.read_text())
-    routes = []
-    for path, operations in document.get("paths", {}).items():
-        for method, operation in operations.items():
-            if method not in HTTP_METHODS:
-                continue
-            function = operation.get(FUNCTION_EXTENSION)
-            if not function:
-                raise ValueError(f"{method.upper()} {path} has no {FUNCTION_EXTENSION}")
-            routes.append(Route(method.upper(), path, function))
+def load_routes(description: Path = api_description.API_DESCRIPTION) -> list[Route]:
+    routes = [Route(*operation) for operation in api_description.operations(description)]
     if not routes:
         raise ValueError(f"{description} declares no routes")
     return routes

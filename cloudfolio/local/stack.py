@@ -40,8 +40,13 @@ class StackConfig:
     watch: bool = True
     access_log: bool = True  # one line per request on stderr (no client addresses)
 
-    def url(self, port: int) -> str:
-        return f"http://{self.host}:{port}"
+    @property
+    def site_url(self) -> str:
+        return f"http://{self.host}:{self.site_port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.host}:{self.api_port}"
 
     def on_free_ports(self) -> StackConfig:
         """The same stack on ports nothing else uses (for tools and tests beside `invoke up`)."""
@@ -86,7 +91,7 @@ def apply_local_infra(config: StackConfig, aws_endpoint: str) -> tuple[dict, boo
     )
     variables = {
         "aws_endpoint": aws_endpoint,
-        "site_origin": config.url(config.site_port),
+        "site_origin": config.site_url,
         "artifacts_dir": str(paths.LAMBDA_ARTIFACTS),
     }
 
@@ -121,12 +126,9 @@ class LocalStack:
         cfg = self.config
         cfg.state_dir.mkdir(parents=True, exist_ok=True)
         (cfg.state_dir / STACK_FILE).unlink(missing_ok=True)
-        site_url, api_url = cfg.url(cfg.site_port), cfg.url(cfg.api_port)
         self.emulator.start()
         with ThreadPoolExecutor(max_workers=2) as pool:
-            building = pool.submit(
-                site.build, cfg.output, cfg.content, api_url=api_url, site_url=site_url
-            )
+            building = pool.submit(self._build)
             packaged = pool.submit(packaging.build_all)
             self.emulator.wait_ready()
             packaged.result()
@@ -137,14 +139,16 @@ class LocalStack:
             gateway = Gateway((cfg.host, cfg.api_port), access_log=cfg.access_log)
             building.result()
         self.site_bucket = outputs.get("site_bucket")
-        reader = None
-        if self.site_bucket:
-            self._publish()
-            reader = serving.release_reader(self.emulator.url, self.site_bucket)
+        self._publish()
+        reader = (
+            serving.release_reader(self.emulator.url, self.site_bucket)
+            if self.site_bucket
+            else None
+        )
         static = StaticServer(
             (cfg.host, cfg.site_port),
             cfg.output,
-            api_origin=origin_of(api_url),
+            api_origin=origin_of(cfg.api_url),
             reader=reader,
             access_log=cfg.access_log,
         )
@@ -152,20 +156,25 @@ class LocalStack:
         for server in self.servers:
             threading.Thread(target=server.serve_forever, daemon=True).start()
         self.info = StackInfo(
-            site_url=site_url,
-            api_url=api_url,
+            site_url=cfg.site_url,
+            api_url=cfg.api_url,
             aws_endpoint=self.emulator.url,
             table_name=outputs["table_name"],
-            site_bucket=outputs.get("site_bucket"),
+            site_bucket=self.site_bucket,
             ready_seconds=round(time.perf_counter() - started, 2),
             infra="replayed" if replayed else "applied",
         )
         (cfg.state_dir / STACK_FILE).write_text(json.dumps(asdict(self.info), indent=2))
         return self.info
 
+    def _build(self) -> None:
+        cfg = self.config
+        site.build(cfg.output, cfg.content, api_url=cfg.api_url, site_url=cfg.site_url)
+
     def _publish(self) -> None:
         """Each build becomes a release in the emulator's site bucket, as `invoke publish` does."""
-        serving.publish_site(self.emulator.url, self.site_bucket, self.config.output)
+        if self.site_bucket:
+            serving.publish_site(self.emulator.url, self.site_bucket, self.config.output)
 
     def rebuild_on_change(self) -> None:
         """Rebuild the site when content, theme or plugins change, until stop()."""
@@ -173,18 +182,11 @@ class LocalStack:
 
         watched = [self.config.content]
         watched += [paths.ROOT / name for name in WATCHED if (paths.ROOT / name).exists()]
-        assert self.info is not None
         for changes in watch(*watched, stop_event=self.stopping, debounce=300):
             names = sorted({Path(p).name for _, p in changes})
             try:
-                site.build(
-                    self.config.output,
-                    self.config.content,
-                    api_url=self.info.api_url,
-                    site_url=self.info.site_url,
-                )
-                if self.site_bucket:
-                    self._publish()
+                self._build()
+                self._publish()
                 self.say(f"rebuilt site ({', '.join(names[:3])}{'...' if len(names) > 3 else ''})")
             except site.BuildError as error:
                 self.say(f"rebuild failed, still serving the previous build:\n{error}")

@@ -8,14 +8,16 @@ tried locally. Without one, it serves the build directory as it is.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from cloudfolio import paths
+from cloudfolio.publish.headers import content_type
 from cloudfolio.publish.serving import ReleaseReader, respond
 
 SECURITY_HEADERS_FILE = paths.INFRA / "modules" / "site" / "security_headers.json"
@@ -34,18 +36,9 @@ def origin_of(url: str) -> str:
 
 
 class SiteRequestHandler(SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {
-        **SimpleHTTPRequestHandler.extensions_map,
-        ".html": "text/html; charset=utf-8",
-        ".css": "text/css; charset=utf-8",
-        ".js": "text/javascript; charset=utf-8",
-        ".xml": "application/xml; charset=utf-8",
-        ".json": "application/json",
-        ".webmanifest": "application/manifest+json",
-        ".svg": "image/svg+xml",
-        ".woff2": "font/woff2",
-        ".txt": "text/plain; charset=utf-8",
-    }
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        # The publish rules, so a page has the same Content-Type here as behind CloudFront.
+        return content_type(os.fspath(path))
 
     def __init__(
         self, *args: Any, headers: dict[str, str], reader: ReleaseReader | None, **kwargs: Any
