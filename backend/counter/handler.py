@@ -6,13 +6,10 @@ import os
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from common.cors import cors_config, vary_on_origin
-from common.http import register_error_handlers
-from common.settings import allowed_origins_from_env
+from common.app import api_resolver
 from common.tracing import make_tracer
 
 from counter import contract
@@ -27,10 +24,7 @@ OPERATION_EXTRAS = contract.OPERATION_EXTRAS
 logger = Logger(service=SERVICE)
 # Off outside Lambda (and wherever POWERTOOLS_TRACE_DISABLED is set); never records payloads.
 tracer = make_tracer(SERVICE)
-# debug=False explicitly: Powertools' debug mode would print whole events, client IP included.
-app = APIGatewayHttpResolver(cors=cors_config(allowed_origins_from_env()), debug=False)
-app.use(middlewares=[vary_on_origin])
-register_error_handlers(app, logger)
+app = api_resolver(logger)
 counter = VisitCounter()
 
 
