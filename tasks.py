@@ -1,9 +1,10 @@
 """invoke tasks: argument parsing only; the work lives in the cloudfolio package."""
 
-from contextlib import contextmanager
 from pathlib import Path
 
-from invoke import Exit, task
+from invoke import Exit
+
+from cloudfolio.cli import task
 
 
 @task(
@@ -32,10 +33,7 @@ def build(c, output="output", prod=False):
     from cloudfolio import paths, site
 
     settings = paths.PELICAN_PUBLISH_SETTINGS if prod else paths.PELICAN_DEV_SETTINGS
-    try:
-        built = site.build(Path(output).resolve(), settings=settings)
-    except site.BuildError as error:
-        raise Exit(str(error), code=1) from error
+    built = site.build(Path(output).resolve(), settings=settings)
     print(f"built {built}")
 
 
@@ -88,16 +86,18 @@ def lighthouse(c, url="", json=False):
         "json": "print a JSON summary on stdout",
         "preview": "upload the release without making it live; prints its preview URL",
         "force": "allow removing more than 256 files",
+        "verbose": "on failure, print the whole error text (e.g. Terraform's)",
     }
 )
-def publish(c, env="local", dry_run=False, yes=False, json=False, preview=False, force=False):
+def publish(
+    c, env="local", dry_run=False, yes=False, json=False, preview=False, force=False, verbose=False
+):
     """Build with publishconf and publish an atomic, incremental release."""
     from cloudfolio import publish as releases_
 
-    with _publish_errors(releases_):
-        releases_.publish(
-            env=env, dry_run=dry_run, yes=yes, json_output=json, preview=preview, force=force
-        )
+    releases_.publish(
+        env=env, dry_run=dry_run, yes=yes, json_output=json, preview=preview, force=force
+    )
 
 
 @task(help={"env": "local (default), staging or prod", "to": "release id to go back to"})
@@ -105,8 +105,7 @@ def rollback(c, env="local", to=""):
     """Switch back to the previous release (or --to RELEASE); no uploads."""
     from cloudfolio import publish as releases_
 
-    with _publish_errors(releases_):
-        releases_.rollback(env, to or None)
+    releases_.rollback(env, to or None)
 
 
 @task(help={"env": "local (default), staging or prod", "json": "print JSON"})
@@ -114,8 +113,7 @@ def releases(c, env="local", json=False):
     """List releases: time, git commit, files, size; * marks the live one."""
     from cloudfolio import publish as releases_
 
-    with _publish_errors(releases_):
-        releases_.releases(env, json_output=json)
+    releases_.releases(env, json_output=json)
 
 
 @task(help={"release": "release id (see `invoke releases`)", "env": "local, staging or prod"})
@@ -123,8 +121,7 @@ def promote(c, release, env="local"):
     """Make a release (e.g. a preview) live."""
     from cloudfolio import publish as releases_
 
-    with _publish_errors(releases_):
-        releases_.promote(env, release)
+    releases_.promote(env, release)
 
 
 @task(help={"env": "local, staging or prod", "keep": "releases to keep (default from settings)"})
@@ -132,42 +129,26 @@ def prune(c, env="local", keep=0):
     """Delete old releases (never the live one or its predecessor) and unreferenced objects."""
     from cloudfolio import publish as releases_
 
-    with _publish_errors(releases_):
-        releases_.prune(env, keep or None)
-
-
-@contextmanager
-def _publish_errors(module):
-    try:
-        yield
-    except module.PublishError as error:
-        raise Exit(str(error), code=1) from error
+    releases_.prune(env, keep or None)
 
 
 @task(
     help={
         "env": "local (the running emulator of `invoke up`), staging or prod",
         "plan_only": "stop after the plan",
+        "verbose": "on failure, print Terraform's whole output, not just its error line",
     }
 )
-def deploy(c, env="local", plan_only=False):
+def deploy(c, env="local", plan_only=False, verbose=False):
     """Package the functions and run terraform init/plan/apply for an environment."""
     from cloudfolio import deploy as deployment
-    from cloudfolio.terraform import TerraformError
 
-    try:
-        deployment.deploy(env, plan_only=plan_only)
-    except (deployment.DeployError, TerraformError) as error:
-        raise Exit(str(error), code=1) from error
+    deployment.deploy(env, plan_only=plan_only)
 
 
 @task(help={"env": "only local: the emulator of `invoke up`"})
 def destroy(c, env="local"):
     """Tear down what `invoke deploy --env local` created."""
     from cloudfolio import deploy as deployment
-    from cloudfolio.terraform import TerraformError
 
-    try:
-        deployment.destroy(env)
-    except (deployment.DeployError, TerraformError) as error:
-        raise Exit(str(error), code=1) from error
+    deployment.destroy(env)

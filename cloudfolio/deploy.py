@@ -1,36 +1,35 @@
 """`invoke deploy` and `invoke destroy`: package the functions, then plan and apply an env root.
 
-local applies to the running emulator with the local stack's throwaway state; staging and prod use
-their S3 backend. Backend settings come from `infra/envs/<env>/backend.hcl` or from the
-CLOUDFOLIO_STATE_BUCKET / CLOUDFOLIO_STATE_REGION environment variables, and variables from
-`infra/envs/<env>/terraform.tfvars` (both kept out of git: they name the author's account).
+local applies to the running emulator with the local stack's throwaway state; staging and prod
+share the `infra/envs/aws` root and each use their own S3 backend. Backend settings come from
+`infra/envs/aws/<env>.backend.hcl` or from the CLOUDFOLIO_STATE_BUCKET / CLOUDFOLIO_STATE_REGION
+environment variables, and the author's variables from `infra/envs/aws/<env>.account.tfvars`
+(both kept out of git: they name the author's account).
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cloudfolio import paths, terraform
+from cloudfolio import environments, paths, terraform
+from cloudfolio.errors import CloudfolioError
+from cloudfolio.local import contract
 
-ENVIRONMENTS = ("local", "staging", "prod")
-DEFAULT_EMULATOR = "http://127.0.0.1:8002"
-DEFAULT_SITE_ORIGIN = "http://127.0.0.1:8000"
 STATE_BUCKET_ENV = "CLOUDFOLIO_STATE_BUCKET"
 STATE_REGION_ENV = "CLOUDFOLIO_STATE_REGION"
 STATE_KEY_TEMPLATE = "cloudfolio/{env}.tfstate"
 # The local stack's files: deploy --env local plans against what `invoke up` applied.
 LOCAL_STATE_FILE = paths.LOCAL_STATE / "terraform.tfstate"
 LOCAL_DATA_DIR = paths.LOCAL_STATE / "terraform"
-LOCAL_STACK_FILE = paths.LOCAL_STATE / "stack.json"
+LOCAL_STACK_DIR = paths.LOCAL_STATE
 ARTIFACTS_DIR = paths.LAMBDA_ARTIFACTS
 
 
-class DeployError(RuntimeError):
+class DeployError(CloudfolioError):
     """The deploy cannot start or did not finish; the message says what to do."""
 
 
@@ -42,35 +41,26 @@ class DeployResult:
     outputs: dict[str, Any] = field(default_factory=dict)
 
 
-def _check_env(env: str) -> None:
-    if env not in ENVIRONMENTS:
-        raise DeployError(f"unknown environment {env!r}; choose one of {', '.join(ENVIRONMENTS)}")
-
-
 def _local_variables() -> dict[str, Any]:
-    """Point at the running local stack's emulator, or the default port when none is recorded."""
-    variables: dict[str, Any] = {
-        "aws_endpoint": DEFAULT_EMULATOR,
-        "site_origin": DEFAULT_SITE_ORIGIN,
-        "artifacts_dir": str(ARTIFACTS_DIR),
-    }
-    if LOCAL_STACK_FILE.exists():
-        stack = json.loads(LOCAL_STACK_FILE.read_text())
-        variables["aws_endpoint"] = stack.get("aws_endpoint", DEFAULT_EMULATOR)
-        variables["site_origin"] = stack.get("site_url", DEFAULT_SITE_ORIGIN).rstrip("/")
-    return variables
+    """Point at the running local stack's emulator, or the default ports when none runs."""
+    try:
+        stack = contract.StackInfo.read(LOCAL_STACK_DIR)
+        endpoint, origin = stack.aws_endpoint, stack.site_url
+    except contract.StackNotRunningError:
+        endpoint, origin = contract.url(contract.AWS_PORT), contract.url(contract.SITE_PORT)
+    return contract.terraform_variables(endpoint, origin, ARTIFACTS_DIR)
 
 
 def backend_config(env: str, environ: dict[str, str] | None = None) -> dict[str, str] | Path:
-    """The S3 backend settings of a remote env: a backend.hcl file wins over the environment."""
-    hcl = paths.INFRA / "envs" / env / "backend.hcl"
+    """The S3 backend settings of a remote env: a backend file wins over the environment."""
+    hcl = environments.backend_file(env)
     if hcl.exists():
         return hcl
     source = os.environ if environ is None else environ
     bucket = source.get(STATE_BUCKET_ENV)
     if not bucket:
         raise DeployError(
-            f"no state backend for {env}: create infra/envs/{env}/backend.hcl "
+            f"no state backend for {env}: create {hcl.relative_to(paths.ROOT)} "
             f'(bucket = "...", key = "{STATE_KEY_TEMPLATE.format(env=env)}", region = "...") '
             f"or set {STATE_BUCKET_ENV} and {STATE_REGION_ENV}"
         )
@@ -83,13 +73,12 @@ def backend_config(env: str, environ: dict[str, str] | None = None) -> dict[str,
 
 def runner_for(env: str) -> tuple[terraform.Terraform, dict[str, Any]]:
     """An initialised runner for the env root and the variables every command must pass."""
-    _check_env(env)
-    root = terraform.env_root(env)
-    if env == "local":
+    root = environments.terraform_root(env)
+    if env == environments.LOCAL:
         runner = terraform.Terraform(root, data_dir=LOCAL_DATA_DIR, state_path=LOCAL_STATE_FILE)
         runner.init()
         return runner, _local_variables()
-    runner = terraform.Terraform(root)
+    runner = remote_runner(env)
     config = backend_config(env)
     if isinstance(config, Path):
         runner.init(backend_config_file=config)
@@ -99,6 +88,15 @@ def runner_for(env: str) -> tuple[terraform.Terraform, dict[str, Any]]:
         # The deploy role is scoped to exactly this state object.
         variables = {"state_bucket": config["bucket"], "state_key": config["key"]}
     return runner, variables
+
+
+def remote_runner(env: str) -> terraform.Terraform:
+    """The shared AWS root with this environment's data directory and variables files."""
+    return terraform.Terraform(
+        environments.terraform_root(env),
+        data_dir=environments.remote_data_dir(env),
+        var_files=environments.var_files(env),
+    )
 
 
 def package() -> list[Any]:
@@ -115,7 +113,7 @@ def deploy(
     say: Callable[[str], None] = print,
 ) -> DeployResult:
     """Package, init, plan (with a summary), and apply unless plan_only."""
-    _check_env(env)
+    environments.check(env)
     if not skip_package:
         artifacts = package()
         say(f"packaged {len(artifacts)} function(s): {', '.join(a.function for a in artifacts)}")
@@ -145,11 +143,10 @@ def describe_plan(summary: terraform.PlanSummary) -> str:
 
 def destroy(env: str, *, say: Callable[[str], None] = print) -> None:
     """Tear down the local env. Remote envs are never destroyed from here."""
-    _check_env(env)
-    if env != "local":
+    if environments.check(env) != environments.LOCAL:
         raise DeployError(
             f"refusing to destroy {env} from the task runner; run terraform destroy in "
-            f"infra/envs/{env} deliberately if you really mean it"
+            f"infra/envs/aws with -var-file={env}.tfvars deliberately if you really mean it"
         )
     runner, variables = runner_for(env)
     if not LOCAL_STATE_FILE.exists():

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cloudfolio import paths
+from cloudfolio.errors import CloudfolioError
 from cloudfolio.page_types import page_urls
 
 LIGHTHOUSE = paths.ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -24,7 +25,7 @@ CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 REQUIRED = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 
 
-class LighthouseError(RuntimeError):
+class LighthouseError(CloudfolioError):
     """Lighthouse is missing or could not audit a page."""
 
 

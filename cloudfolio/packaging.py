@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cloudfolio import paths
+from cloudfolio.errors import CloudfolioError
 
 LAMBDA_PYTHON = "3.12"
 LAMBDA_PLATFORM = "x86_64-manylinux2014"
@@ -40,7 +41,7 @@ SKIPPED_NAMES = {"__pycache__", ".pytest_cache"}
 SKIPPED_SUFFIXES = {".pyc", ".pyo"}
 
 
-class PackagingError(RuntimeError):
+class PackagingError(CloudfolioError):
     """A function could not be packaged."""
 
 

@@ -6,12 +6,14 @@ import re
 import urllib.request
 from urllib.parse import urljoin
 
+from cloudfolio.errors import CloudfolioError
+
 RESUME_PATH = "/resume/"
 # Pelican themes mark an article's permalink with rel="bookmark".
 HREF = re.compile(r'\bhref="([^"]+)"')
 
 
-class PageDiscoveryError(RuntimeError):
+class PageDiscoveryError(CloudfolioError):
     """The site does not link the pages the checks need."""
 
 

@@ -8,13 +8,14 @@ import sys
 from pathlib import Path
 
 from cloudfolio import paths
+from cloudfolio.errors import CloudfolioError
 
 # The settings files read these, so one build command serves every environment.
 API_URL_ENV = "CLOUDFOLIO_API_URL"
 SITE_URL_ENV = "CLOUDFOLIO_SITE_URL"
 
 
-class BuildError(RuntimeError):
+class BuildError(CloudfolioError):
     """Pelican failed; the message carries the tail of its output."""
 
 

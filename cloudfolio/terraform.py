@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cloudfolio.errors import CloudfolioError
+
 ROOT = Path(__file__).resolve().parent.parent
 INFRA = ROOT / "infra"
-ENVS = INFRA / "envs"
 PLUGIN_DIR_ENV = "CLOUDFOLIO_TF_PLUGIN_DIR"
 # Where Debian packages, admins and `terraform providers mirror` usually leave a mirror.
 PLUGIN_DIR_CANDIDATES = (
@@ -36,7 +37,7 @@ PLAN_INPUTS = (INFRA, ROOT / "backend" / "openapi.json", ROOT / "backend" / "edg
 SKIPPED_PLAN_INPUT_PARTS = {".terraform", "__pycache__"}
 
 
-class TerraformError(RuntimeError):
+class TerraformError(CloudfolioError):
     """terraform is missing, or one of its commands failed."""
 
 
@@ -69,12 +70,13 @@ def output(root: Path, *, state_path: Path | None = None) -> dict[str, Any]:
     return Terraform(root, state_path=state_path).output()
 
 
-def env_root(name: str) -> Path:
-    root = ENVS / name
-    if not (root / "main.tf").exists():
-        known = sorted(p.name for p in ENVS.iterdir() if (p / "main.tf").exists())
-        raise TerraformError(f"no environment {name!r} (known: {', '.join(known)})")
-    return root
+def error_line(text: str) -> str:
+    """Terraform's first `Error: ...` line (its diagnostics are boxed in │ when coloured)."""
+    for line in text.splitlines():
+        stripped = line.strip().lstrip("│╷╵ ").strip()
+        if stripped.startswith("Error:"):
+            return stripped.removeprefix("Error:").strip()
+    return next((line.strip() for line in text.splitlines() if line.strip()), "no output")
 
 
 def _tail(text: str, lines: int = STDERR_TAIL_LINES) -> str:
@@ -169,6 +171,7 @@ class Terraform:
     data_dir: TF_DATA_DIR, so parallel runs of the same root do not share `.terraform/`.
     state_path: a local state file outside the root; the local stack applies to a fresh emulator
     on every start, so its state is throwaway and must not live next to the code.
+    var_files: passed to every command that takes variables, before the explicit variables.
     """
 
     root: Path
@@ -176,6 +179,7 @@ class Terraform:
     state_path: Path | None = None
     plugin_dir: Path | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    var_files: tuple[Path, ...] = ()
     timeout: float = 900
 
     def __post_init__(self) -> None:
@@ -235,9 +239,16 @@ class Terraform:
             ) from exc
         if check and completed.returncode != 0:
             detail = _tail(completed.stderr or "") or _tail(completed.stdout or "")
-            where = f"{self.root} (exit {completed.returncode})"
-            raise TerraformError(f"terraform {args[0]} failed in {where}:\n{detail}")
+            where = f"{self.root.relative_to(ROOT) if ROOT in self.root.parents else self.root}"
+            # The error line first: it is all a user sees unless they ask for --verbose.
+            raise TerraformError(
+                f"terraform {args[0]} failed in {where}: {error_line(detail)}\n{detail}"
+            )
         return completed
+
+    def _variables(self, variables: Mapping[str, Any] | None) -> list[str]:
+        files = [f"-var-file={Path(path).resolve()}" for path in self.var_files]
+        return [*files, *_var_args(variables)]
 
     def _state_args(self) -> list[str]:
         return [f"-state={Path(self.state_path).resolve()}"] if self.state_path else []
@@ -280,7 +291,7 @@ class Terraform:
         args = ["plan", "-input=false", "-no-color", f"-out={Path(out).resolve()}"]
         if destroy:
             args.append("-destroy")
-        self.run(*args, *self._state_args(), *_var_args(variables))
+        self.run(*args, *self._state_args(), *self._variables(variables))
         return summarize_plan(self.show_plan(out))
 
     def show_plan(self, plan_file: Path) -> dict[str, Any]:
@@ -295,7 +306,7 @@ class Terraform:
             # A saved plan already carries its variables.
             args.append(str(Path(plan_file).resolve()))
         else:
-            args += _var_args(variables)
+            args += self._variables(variables)
         self.run(*args)
 
     def plan_fingerprint(
@@ -343,7 +354,7 @@ class Terraform:
                 "-no-color",
                 f"-out={partial.resolve()}",
                 *self._state_args(),
-                *_var_args(variables),
+                *self._variables(variables),
             )
             os.replace(partial, plan)
         try:
@@ -368,5 +379,5 @@ class Terraform:
             "-no-color",
             "-auto-approve",
             *self._state_args(),
-            *_var_args(variables),
+            *self._variables(variables),
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -13,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from cloudfolio import paths
+from cloudfolio.local.contract import StackInfo, stack_file
 from cloudfolio.local.emulator import free_port
-from cloudfolio.local.stack import STACK_FILE, StackInfo
 
 CHROMIUM = Path(os.environ.get("CLOUDFOLIO_CHROMIUM", "/usr/bin/chromium"))
 # Chromium reaches for Google services at start-up unless told not to; there is no network here.
@@ -48,12 +47,11 @@ class RunningStack:
 
     def wait(self) -> StackInfo:
         deadline = time.monotonic() + STACK_START_TIMEOUT
-        stack_file = self.state_dir / STACK_FILE
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 pytest.fail(f"local stack exited early:\n{self.log_text()[-4000:]}")
-            if stack_file.exists():
-                return StackInfo(**json.loads(stack_file.read_text()))
+            if stack_file(self.state_dir).exists():
+                return StackInfo.read(self.state_dir)
             time.sleep(0.1)
         self.stop()
         pytest.fail(f"local stack not ready in {STACK_START_TIMEOUT}s:\n{self.log_text()[-4000:]}")

@@ -14,16 +14,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-# Credentials the emulator accepts; they are never valid against real AWS.
-EMULATOR_ENV = {
-    "AWS_ACCESS_KEY_ID": "test",
-    "AWS_SECRET_ACCESS_KEY": "test",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-}
+from cloudfolio.errors import CloudfolioError
+from cloudfolio.local.contract import AWS_PORT, EMULATOR_ENV, HOST
 
 
-class EmulatorError(RuntimeError):
+class EmulatorError(CloudfolioError):
     """The emulator did not start or stopped answering."""
 
 
@@ -42,7 +37,7 @@ def is_up(url: str) -> bool:
 
 
 class Emulator:
-    def __init__(self, host: str = "127.0.0.1", port: int = 8002, log: Path | None = None) -> None:
+    def __init__(self, host: str = HOST, port: int = AWS_PORT, log: Path | None = None) -> None:
         self.host, self.port, self.log = host, port, log
         self.process: subprocess.Popen[bytes] | None = None
 

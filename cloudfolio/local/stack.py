@@ -6,34 +6,33 @@ function environment from the Terraform outputs, so handlers run against exactly
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cloudfolio import packaging, paths, site
-from cloudfolio.local.emulator import EMULATOR_ENV, Emulator, free_port
+from cloudfolio.local import contract
+from cloudfolio.local.contract import EMULATOR_ENV, StackInfo, stack_file
+from cloudfolio.local.emulator import Emulator, free_port
 from cloudfolio.local.gateway import Gateway
 from cloudfolio.local.replay import apply_or_replay
 from cloudfolio.local.static_server import StaticServer, origin_of
 from cloudfolio.publish import serving
 
-LOCAL_ENV_ROOT = paths.INFRA / "envs" / "local"
 # Besides the content folder, edits to these rebuild the site.
 WATCHED = ("theme", "plugins", "pelicanconf.py")
-STACK_FILE = "stack.json"
 
 
 @dataclass(frozen=True)
 class StackConfig:
-    host: str = "127.0.0.1"
-    site_port: int = 8000
-    api_port: int = 8001
-    aws_port: int = 8002
+    host: str = contract.HOST
+    site_port: int = contract.SITE_PORT
+    api_port: int = contract.API_PORT
+    aws_port: int = contract.AWS_PORT
     output: Path = paths.OUTPUT
     content: Path = paths.CONTENT
     state_dir: Path = paths.LOCAL_STATE
@@ -42,35 +41,15 @@ class StackConfig:
 
     @property
     def site_url(self) -> str:
-        return f"http://{self.host}:{self.site_port}"
+        return contract.url(self.site_port, self.host)
 
     @property
     def api_url(self) -> str:
-        return f"http://{self.host}:{self.api_port}"
+        return contract.url(self.api_port, self.host)
 
     def on_free_ports(self) -> StackConfig:
         """The same stack on ports nothing else uses (for tools and tests beside `invoke up`)."""
         return replace(self, site_port=free_port(), api_port=free_port(), aws_port=free_port())
-
-
-@dataclass(frozen=True)
-class StackInfo:
-    """What clients (tests, publish --env local) need to reach the running stack."""
-
-    site_url: str
-    api_url: str
-    aws_endpoint: str
-    table_name: str
-    site_bucket: str | None
-    ready_seconds: float
-    infra: str  # "applied" by Terraform, or "replayed" from a recording of the same apply
-
-    @classmethod
-    def read(cls, state_dir: Path = paths.LOCAL_STATE) -> StackInfo:
-        file = state_dir / STACK_FILE
-        if not file.exists():
-            raise FileNotFoundError(f"no running local stack ({file} missing): run `invoke up`")
-        return cls(**json.loads(file.read_text()))
 
 
 def apply_local_infra(config: StackConfig, aws_endpoint: str) -> tuple[dict, bool]:
@@ -78,22 +57,19 @@ def apply_local_infra(config: StackConfig, aws_endpoint: str) -> tuple[dict, boo
 
     Returns Terraform's outputs and whether the fast path (a replay) was taken.
     """
+    from cloudfolio.environments import LOCAL_ROOT
     from cloudfolio.terraform import Terraform
 
     state = config.state_dir / "terraform.tfstate"
     state.unlink(missing_ok=True)  # the emulator starts empty, so must the state
     root = Terraform(
-        LOCAL_ENV_ROOT,
+        LOCAL_ROOT,
         data_dir=config.state_dir / "terraform",
         state_path=state,
         # One request at a time, so a recording of the apply replays in the order it happened.
         extra_env={"TF_CLI_ARGS_apply": "-parallelism=1"},
     )
-    variables = {
-        "aws_endpoint": aws_endpoint,
-        "site_origin": config.site_url,
-        "artifacts_dir": str(paths.LAMBDA_ARTIFACTS),
-    }
+    variables = contract.terraform_variables(aws_endpoint, config.site_url)
 
     def apply() -> dict:
         root.init()
@@ -125,7 +101,7 @@ class LocalStack:
         started = time.perf_counter()
         cfg = self.config
         cfg.state_dir.mkdir(parents=True, exist_ok=True)
-        (cfg.state_dir / STACK_FILE).unlink(missing_ok=True)
+        stack_file(cfg.state_dir).unlink(missing_ok=True)
         self.emulator.start()
         with ThreadPoolExecutor(max_workers=2) as pool:
             building = pool.submit(self._build)
@@ -164,7 +140,7 @@ class LocalStack:
             ready_seconds=round(time.perf_counter() - started, 2),
             infra="replayed" if replayed else "applied",
         )
-        (cfg.state_dir / STACK_FILE).write_text(json.dumps(asdict(self.info), indent=2))
+        self.info.write(cfg.state_dir)
         return self.info
 
     def _build(self) -> None:
@@ -197,7 +173,7 @@ class LocalStack:
             server.shutdown()
             server.server_close()
         self.emulator.stop()
-        (self.config.state_dir / STACK_FILE).unlink(missing_ok=True)
+        stack_file(self.config.state_dir).unlink(missing_ok=True)
 
 
 def run(config: StackConfig, say: Callable[[str], None] = print) -> None:

@@ -7,6 +7,6 @@ Layout in the site bucket (declared in backend/edge/release_mapping.py):
 """
 
 from cloudfolio.publish.commands import preview_url, promote, prune, publish, releases, rollback
-from cloudfolio.publish.store import PublishError
+from cloudfolio.publish.errors import PublishError
 
 __all__ = ["PublishError", "preview_url", "promote", "prune", "publish", "releases", "rollback"]

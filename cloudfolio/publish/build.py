@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from cloudfolio import paths
-from cloudfolio.publish.store import PublishError
+from cloudfolio.publish.errors import PublishError
 
 BUILD_ROOT = paths.BUILD / "publish"
 STDERR_TAIL = 2000

@@ -17,6 +17,7 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
+from cloudfolio.local.contract import EMULATOR_CREDENTIALS
 from cloudfolio.publish.store import (
     KeyValueStorePointer,
     MirroredPointer,
@@ -24,7 +25,7 @@ from cloudfolio.publish.store import (
     PublishError,
     S3Pointer,
 )
-from cloudfolio.publish.targets import DEFAULT_REGION, EMULATOR_CREDENTIALS, Target
+from cloudfolio.publish.targets import DEFAULT_REGION, Target
 
 
 def client_config(workers: int) -> Config:

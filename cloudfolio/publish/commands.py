@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from cloudfolio.publish import build, clients, targets
 from cloudfolio.publish.edge import PREVIEW_PARAMETER
+from cloudfolio.publish.errors import PublishError
 from cloudfolio.publish.manifest import Plan
 from cloudfolio.publish.progress import Progress
 from cloudfolio.publish.releases import (
@@ -19,7 +20,7 @@ from cloudfolio.publish.releases import (
     PublishOptions,
     Releases,
 )
-from cloudfolio.publish.store import PublishError, SiteStore
+from cloudfolio.publish.store import SiteStore
 
 KEEP_RELEASES_VARIABLE = "CLOUDFOLIO_KEEP_RELEASES"
 

@@ -17,8 +17,9 @@ from typing import Any
 from cloudfolio.publish import headers
 from cloudfolio.publish import manifest as manifests
 from cloudfolio.publish.edge import INDEX_DOCUMENT, manifest_key, object_key
+from cloudfolio.publish.errors import PublishError
 from cloudfolio.publish.progress import Progress, SilentProgress
-from cloudfolio.publish.store import PointerStore, PublishError, SiteStore
+from cloudfolio.publish.store import PointerStore, SiteStore
 
 DEFAULT_MAX_DELETES = 256
 DEFAULT_WORKERS = 8

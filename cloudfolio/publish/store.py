@@ -21,6 +21,7 @@ from cloudfolio.publish.edge import (
     manifest_key,
     object_key,
 )
+from cloudfolio.publish.errors import PublishError
 
 # Large files go up in parts; the diff never looks at ETags, so multipart is invisible to it.
 TRANSFER_CONFIG = TransferConfig(
@@ -31,10 +32,6 @@ TRANSFER_CONFIG = TransferConfig(
 # Below this many candidates, one HEAD each is cheaper than listing every stored object.
 HEAD_LIMIT = 64
 DELETE_BATCH = 1000
-
-
-class PublishError(RuntimeError):
-    """A publish operation cannot go on; the message says why and what to do."""
 
 
 @dataclass(frozen=True)

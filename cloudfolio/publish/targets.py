@@ -6,23 +6,20 @@ Terraform root's outputs. Nothing else in the publisher knows about environments
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from typing import Any
 
-from cloudfolio import paths
-from cloudfolio.publish.store import PublishError
+from cloudfolio import environments, paths
+from cloudfolio.local import contract
+from cloudfolio.publish.errors import PublishError
 
-ENVIRONMENTS = ("local", "staging", "prod")
-STACK_FILE = paths.LOCAL_STATE / "stack.json"
+LOCAL_STACK_DIR = paths.LOCAL_STATE
 # Terraform output names of the site module, as exposed by each env root.
 OUTPUT_BUCKET = "site_bucket"
 OUTPUT_SITE_URL = "site_url"
 OUTPUT_KVS_ARN = "site_kvs_arn"
 DEFAULT_REGION = "us-east-1"
-# The emulator accepts any key; real environments must bring their own.
-EMULATOR_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
 @dataclass(frozen=True)
@@ -47,28 +44,27 @@ def _output_value(outputs: dict[str, Any], name: str) -> Any:
 
 
 def _local() -> Target:
-    if not STACK_FILE.exists():
+    stack = contract.StackInfo.read(LOCAL_STACK_DIR)
+    if not stack.site_bucket:
         raise PublishError(
-            f"the local stack is not running ({STACK_FILE} is missing): start it with invoke up"
+            "the local stack did not create the site bucket (infra/envs/local must output "
+            "site_bucket); restart invoke up"
         )
-    stack = json.loads(STACK_FILE.read_text())
-    missing = [key for key in ("site_bucket", "site_url", "aws_endpoint") if not stack.get(key)]
-    if missing:
-        raise PublishError(
-            f"{STACK_FILE} has no {', '.join(missing)}: the local stack did not create the site "
-            "bucket (infra/envs/local must output site_bucket); restart invoke up"
-        )
-    return Target("local", stack["site_bucket"], stack["site_url"], stack["aws_endpoint"])
+    return Target("local", stack.site_bucket, stack.site_url, stack.aws_endpoint)
 
 
 def _terraform(env: str) -> Target:
-    from cloudfolio import terraform  # imported lazily: only staging and prod need terraform
+    # Imported lazily: only staging and prod need terraform.
+    from cloudfolio import terraform
+    from cloudfolio.deploy import remote_runner
 
     try:
-        outputs = terraform.Terraform(terraform.env_root(env)).output()
+        outputs = remote_runner(env).output()
     except terraform.TerraformError as error:
+        first, _, detail = str(error).partition("\n")
         raise PublishError(
-            f"cannot read the {env} Terraform outputs ({error}); run invoke deploy --env {env}"
+            f"cannot read the {env} Terraform outputs; run invoke deploy --env {env} first "
+            f"({first})\n{detail}"
         ) from error
     bucket = _output_value(outputs, OUTPUT_BUCKET)
     site_url = _output_value(outputs, OUTPUT_SITE_URL)
@@ -87,6 +83,4 @@ def _terraform(env: str) -> Target:
 
 
 def target_for(env: str) -> Target:
-    if env not in ENVIRONMENTS:
-        raise PublishError(f"unknown environment {env!r}; choose one of {', '.join(ENVIRONMENTS)}")
-    return _local() if env == "local" else _terraform(env)
+    return _local() if environments.check(env) == environments.LOCAL else _terraform(env)

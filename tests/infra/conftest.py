@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from cloudfolio import terraform
+from cloudfolio import environments, terraform
 from cloudfolio.local.emulator import running_emulator
 
 REPO = Path(__file__).resolve().parents[2]
@@ -103,7 +103,7 @@ def applied_local(
 ) -> AppliedLocal:
     work = tmp_path_factory.mktemp("tf-local")
     runner = terraform.Terraform(
-        terraform.env_root("local"), data_dir=work / "data", state_path=work / "local.tfstate"
+        environments.LOCAL_ROOT, data_dir=work / "data", state_path=work / "local.tfstate"
     )
     runner.init()
     variables = {

@@ -9,10 +9,12 @@ import boto3
 import pytest
 
 from cloudfolio import deploy, terraform
+from cloudfolio.errors import CloudfolioError
+from cloudfolio.local.contract import StackInfo
 
 
 def test_unknown_environment_is_refused():
-    with pytest.raises(deploy.DeployError, match="choose one of local, staging, prod"):
+    with pytest.raises(CloudfolioError, match="choose one of local, staging, prod"):
         deploy.deploy("qa", skip_package=True)
 
 
@@ -54,11 +56,8 @@ def test_local_deploy_is_idempotent_and_destroy_tears_down(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ):
-    stack_file = tmp_path / "stack.json"
-    stack_file.write_text(
-        json.dumps({"aws_endpoint": moto_endpoint, "site_url": "http://127.0.0.1:8000"})
-    )
-    monkeypatch.setattr(deploy, "LOCAL_STACK_FILE", stack_file)
+    StackInfo("http://127.0.0.1:8000", "", moto_endpoint, "", None, 0.0, "applied").write(tmp_path)
+    monkeypatch.setattr(deploy, "LOCAL_STACK_DIR", tmp_path)
     monkeypatch.setattr(deploy, "LOCAL_STATE_FILE", tmp_path / "terraform.tfstate")
     monkeypatch.setattr(deploy, "LOCAL_DATA_DIR", tmp_path / "terraform")
     monkeypatch.setattr(deploy, "ARTIFACTS_DIR", artifacts_dir)

@@ -13,7 +13,7 @@ import pytest
 import requests
 from common import schema, settings
 
-from cloudfolio import terraform
+from cloudfolio import environments, terraform
 from tests.infra.conftest import REPO, running_moto
 
 pytestmark = pytest.mark.infra
@@ -200,15 +200,14 @@ def test_site_module_denies_insecure_transport_by_default():
     variables = (terraform.INFRA / "modules/site/variables.tf").read_text()
     block = re.search(r'variable "deny_insecure_transport" \{(.*?)\n\}', variables, re.S)
     assert block and re.search(r"default\s*=\s*true", block.group(1))
-    for env in ("staging", "prod"):
-        main = (terraform.INFRA / "envs" / env / "main.tf").read_text()
-        assert "deny_insecure_transport" not in main  # AWS environments keep the default
+    main = environments.AWS_ROOT.joinpath("main.tf").read_text()
+    assert "deny_insecure_transport" not in main  # AWS environments keep the default
 
 
 def test_without_functions_the_gateway_gets_the_same_environments(applied_local, tmp_path):
     """enable_functions=false (the quick local start) still derives every function's variables."""
     runner = terraform.Terraform(
-        terraform.env_root("local"), data_dir=tmp_path / "data", state_path=tmp_path / "state"
+        environments.LOCAL_ROOT, data_dir=tmp_path / "data", state_path=tmp_path / "state"
     )
     runner.init()
     with running_moto() as endpoint:

@@ -7,15 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from cloudfolio import terraform
+from cloudfolio import environments, terraform
 
 pytestmark = pytest.mark.infra
 
-ENV_ROOTS = sorted(p.name for p in terraform.ENVS.iterdir() if (p / "main.tf").exists())
+ENV_ROOTS = sorted(p.name for p in environments.ENVS.iterdir() if (p / "main.tf").exists())
 
 
-def test_every_environment_exists():
-    assert set(ENV_ROOTS) >= {"local", "staging", "prod"}
+def test_every_environment_has_a_root():
+    assert {environments.terraform_root(env).name for env in environments.ENVIRONMENTS} == set(
+        ENV_ROOTS
+    )
+    for env in environments.REMOTE:
+        assert f'environment = "{env}"' in environments.var_files(env)[0].read_text()
 
 
 def test_terraform_fmt_is_clean(terraform_bin: str):
@@ -35,7 +39,7 @@ def test_the_offline_mirror_is_found(terraform_bin: str):
 
 @pytest.mark.parametrize("env", ENV_ROOTS)
 def test_init_and_validate_offline(env: str, terraform_bin: str, tmp_path: Path):
-    runner = terraform.Terraform(terraform.env_root(env), data_dir=tmp_path / "data")
+    runner = terraform.Terraform(environments.ENVS / env, data_dir=tmp_path / "data")
     # Without the backend: staging and prod state buckets are not reachable from a test run.
     runner.init(backend=False)
     result = runner.validate()

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cloudfolio import terraform
+from cloudfolio import environments, terraform
+from cloudfolio.errors import CloudfolioError
 
 
 def test_plugin_dir_from_environment_wins(tmp_path: Path):
@@ -55,8 +56,14 @@ def test_missing_terraform_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp
 
 
 def test_unknown_environment_lists_the_known_ones():
-    with pytest.raises(terraform.TerraformError, match="local"):
-        terraform.env_root("nowhere")
+    with pytest.raises(CloudfolioError, match="local, staging, prod"):
+        environments.terraform_root("nowhere")
+
+
+def test_staging_and_prod_share_one_root_with_their_own_variables_and_data():
+    assert environments.terraform_root("staging") == environments.terraform_root("prod")
+    assert environments.remote_data_dir("staging") != environments.remote_data_dir("prod")
+    assert environments.var_files("prod")[0].name == "prod.tfvars"
 
 
 @pytest.mark.infra

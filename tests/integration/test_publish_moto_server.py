@@ -14,6 +14,7 @@ import boto3
 import pytest
 
 from cloudfolio import paths
+from cloudfolio.local.contract import EMULATOR_ENV, StackInfo
 from cloudfolio.local.emulator import running_emulator
 from cloudfolio.publish import commands, targets
 from cloudfolio.publish.edge import ReleaseReader, object_key
@@ -35,19 +36,14 @@ def endpoint():
 def stack(endpoint, tmp_path, monkeypatch):
     """A bucket of its own on the shared server, described the way the local stack does."""
     bucket = f"{BUCKET}-{time.monotonic_ns()}"
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    for name, value in EMULATOR_ENV.items():
+        monkeypatch.setenv(name, value)
+    s3 = boto3.client("s3", endpoint_url=endpoint)
     s3.create_bucket(Bucket=bucket)
-    stack_file = tmp_path / "stack.json"
-    stack_file.write_text(
-        json.dumps(
-            {"aws_endpoint": endpoint, "site_bucket": bucket, "site_url": "http://127.0.0.1:8000"}
-        )
-    )
-    monkeypatch.setattr(targets, "STACK_FILE", stack_file)
-    return s3, bucket, stack_file
+    site = "http://127.0.0.1:8000"
+    StackInfo(site, "", endpoint, "", bucket, 0.0, "applied").write(tmp_path)
+    monkeypatch.setattr(targets, "LOCAL_STACK_DIR", tmp_path)
+    return s3, bucket, tmp_path
 
 
 def make_site(root: Path, version: str, posts: int = POSTS) -> Path:
@@ -108,7 +104,7 @@ import sys, time
 from pathlib import Path
 from cloudfolio.publish import clients, commands, targets
 
-targets.STACK_FILE = Path(sys.argv[2])
+targets.LOCAL_STACK_DIR = Path(sys.argv[2])
 make_client = clients.s3_client
 
 def slow_client(target, workers=8):
@@ -164,7 +160,7 @@ def test_the_local_serving_helpers_publish_and_serve_from_the_emulator(stack, tm
     from cloudfolio.publish import serving
 
     _, bucket, stack_file = stack
-    endpoint = json.loads(stack_file.read_text())["aws_endpoint"]
+    endpoint = StackInfo.read(stack_file).aws_endpoint
     first = serving.publish_site(endpoint, bucket, make_site(tmp_path / "v1", "one", posts=2))
     reader = serving.release_reader(endpoint, bucket, pointer_ttl=0)
     assert serving.respond(reader, "/posts/p1/", None).body == b"<article>1 one</article>"

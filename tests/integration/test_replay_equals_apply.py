@@ -10,7 +10,8 @@ import boto3
 import pytest
 
 from cloudfolio import packaging
-from cloudfolio.local.emulator import EMULATOR_ENV, Emulator, free_port
+from cloudfolio.local.contract import EMULATOR_CREDENTIALS, EMULATOR_ENV
+from cloudfolio.local.emulator import Emulator, free_port
 from cloudfolio.local.stack import StackConfig, apply_local_infra
 
 pytestmark = pytest.mark.integration
@@ -49,8 +50,7 @@ def snapshot(endpoint: str) -> dict[str, Any]:
     kw = {
         "endpoint_url": endpoint,
         "region_name": EMULATOR_ENV["AWS_REGION"],
-        "aws_access_key_id": "test",
-        "aws_secret_access_key": "test",
+        **EMULATOR_CREDENTIALS,
     }
     ddb, lam = boto3.client("dynamodb", **kw), boto3.client("lambda", **kw)
     api = boto3.client("apigatewayv2", **kw)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import types
 
@@ -10,16 +9,17 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
 
 import cloudfolio
-from cloudfolio import paths
+from cloudfolio import deploy
+from cloudfolio.errors import CloudfolioError
+from cloudfolio.local.contract import StackInfo
 from cloudfolio.publish import clients, commands, targets
 from cloudfolio.publish.store import KeyValueStorePointer, MirroredPointer, PublishError
 
 
 @pytest.fixture
 def stack_file(tmp_path, monkeypatch):
-    path = tmp_path / "stack.json"
-    monkeypatch.setattr(targets, "STACK_FILE", path)
-    return path
+    monkeypatch.setattr(targets, "LOCAL_STACK_DIR", tmp_path)
+    return tmp_path / "stack.json"
 
 
 @pytest.fixture
@@ -28,17 +28,16 @@ def terraform_outputs(monkeypatch):
     fake = types.ModuleType("cloudfolio.terraform")
 
     class FakeTerraform:
-        def __init__(self, root):
-            self.root = root
+        def __init__(self, env):
+            self.env = env
 
         def output(self):
-            return outputs if self.root.name in ("staging", "prod") else {}
+            return outputs if self.env in ("staging", "prod") else {}
 
-    fake.Terraform = FakeTerraform
     fake.TerraformError = RuntimeError
-    fake.env_root = lambda name: paths.INFRA / "envs" / name
     monkeypatch.setitem(sys.modules, "cloudfolio.terraform", fake)
     monkeypatch.setattr(cloudfolio, "terraform", fake, raising=False)
+    monkeypatch.setattr(deploy, "remote_runner", FakeTerraform)
     return outputs
 
 
@@ -54,16 +53,13 @@ def no_credentials(monkeypatch, tmp_path):
     monkeypatch.delenv("AWS_WEB_IDENTITY_TOKEN_FILE", raising=False)
 
 
+def write_stack(directory, bucket):
+    site, api, aws = (f"http://127.0.0.1:{port}" for port in (8000, 8001, 8002))
+    StackInfo(site, api, aws, "cloudfolio-local-data", bucket, 1.0, "applied").write(directory)
+
+
 def test_local_reads_the_stack_file(stack_file):
-    stack_file.write_text(
-        json.dumps(
-            {
-                "aws_endpoint": "http://127.0.0.1:8002",
-                "site_bucket": "cloudfolio-local-site",
-                "site_url": "http://127.0.0.1:8000",
-            }
-        )
-    )
+    write_stack(stack_file.parent, "cloudfolio-local-site")
     target = targets.target_for("local")
     assert target.bucket == "cloudfolio-local-site"
     assert target.endpoint_url == "http://127.0.0.1:8002"
@@ -71,7 +67,7 @@ def test_local_reads_the_stack_file(stack_file):
 
 
 def test_local_without_a_running_stack_says_how_to_start_it(stack_file):
-    with pytest.raises(PublishError, match="invoke up"):
+    with pytest.raises(CloudfolioError, match="invoke up"):
         targets.target_for("local")
 
 
@@ -95,7 +91,7 @@ def test_prod_before_deploy_says_to_deploy(terraform_outputs):
 
 
 def test_unknown_environment_is_refused():
-    with pytest.raises(PublishError, match="unknown environment 'qa'"):
+    with pytest.raises(CloudfolioError, match="unknown environment 'qa'"):
         targets.target_for("qa")
 
 
@@ -171,7 +167,7 @@ def test_the_terraform_wrapper_offers_what_publish_reads():
 
     wrapper = importlib.import_module("cloudfolio.terraform")
     assert callable(wrapper.Terraform.output)
-    assert callable(wrapper.env_root)
+    assert callable(deploy.remote_runner)
     assert issubclass(wrapper.TerraformError, Exception)
 
 
@@ -204,14 +200,6 @@ def test_other_aws_failures_pass_through():
 
 
 def test_a_local_stack_without_a_site_bucket_is_reported(stack_file):
-    stack_file.write_text(
-        json.dumps(
-            {
-                "aws_endpoint": "http://127.0.0.1:8002",
-                "site_bucket": None,
-                "site_url": "http://127.0.0.1:8000",
-            }
-        )
-    )
-    with pytest.raises(PublishError, match="has no site_bucket"):
+    write_stack(stack_file.parent, None)
+    with pytest.raises(PublishError, match="did not create the site bucket"):
         targets.target_for("local")

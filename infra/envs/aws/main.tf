@@ -1,15 +1,19 @@
 locals {
+  name_prefix = "cloudfolio-${var.environment}"
   tags = {
     project     = "cloudfolio"
-    environment = "staging"
+    environment = var.environment
     # The deploy role manages resources it cannot scope by name (KMS keys) through this tag.
-    stack = "cloudfolio-staging"
+    stack = local.name_prefix
   }
 
   # The release edge comes as a pair: the viewer function rewrites URIs to /_r/<release>/...,
   # which only the origin Lambda@Edge can resolve, so neither is attached without the other.
   edge_zip  = "${var.artifacts_dir}/edge.zip"
   with_edge = fileexists(local.edge_zip)
+
+  # The GitHub environment whose jobs may deploy each stack; prod's is the protected one.
+  github_environment = { staging = "staging", prod = "production" }
 }
 
 module "stack" {
@@ -20,11 +24,11 @@ module "stack" {
     aws.us_east_1 = aws.us_east_1
   }
 
-  name_prefix         = "cloudfolio-staging"
+  name_prefix         = local.name_prefix
   openapi_path        = var.openapi_path
   artifacts_dir       = var.artifacts_dir
   site_origins        = concat(var.site_origins, [for name in compact(concat([var.domain_name], var.alternate_domain_names)) : "https://${name}"])
-  deletion_protection = false
+  deletion_protection = var.environment == "prod"
   tags                = local.tags
 
   domain_name              = var.domain_name
@@ -42,9 +46,9 @@ module "stack" {
 
   enable_ci            = var.github_repository != null
   github_repository    = var.github_repository
-  github_environments  = var.github_environments
+  github_environments  = coalesce(var.github_environments, [local.github_environment[var.environment]])
   create_oidc_provider = var.create_oidc_provider
   oidc_provider_arn    = var.oidc_provider_arn
   state_bucket         = var.state_bucket
-  state_key_prefix     = var.state_key
+  state_key_prefix     = coalesce(var.state_key, "cloudfolio/${var.environment}.tfstate")
 }

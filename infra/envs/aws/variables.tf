@@ -1,3 +1,13 @@
+variable "environment" {
+  description = "Which stack this root builds: staging or prod (set by staging.tfvars or prod.tfvars)."
+  type        = string
+
+  validation {
+    condition     = contains(["staging", "prod"], var.environment)
+    error_message = "environment must be staging or prod."
+  }
+}
+
 variable "region" {
   description = "Region of everything except the CloudFront certificate, web ACL and edge functions (us-east-1)."
   type        = string
@@ -53,9 +63,9 @@ variable "github_repository" {
 }
 
 variable "github_environments" {
-  description = "GitHub environments whose jobs may assume the deploy role."
+  description = "GitHub environments whose jobs may assume the deploy role; null: the environment's own (staging, or production for prod)."
   type        = list(string)
-  default     = ["production"]
+  default     = null
 }
 
 variable "create_oidc_provider" {
@@ -77,9 +87,9 @@ variable "state_bucket" {
 }
 
 variable "state_key" {
-  description = "Key of this environment's state (as passed to init -backend-config=key=...)."
+  description = "Key of this environment's state (as passed to init -backend-config=key=...); null: cloudfolio/<environment>.tfstate."
   type        = string
-  default     = "cloudfolio/prod.tfstate"
+  default     = null
 }
 
 variable "artifacts_dir" {

@@ -1,0 +1,2 @@
+# The prod stack: invoke deploy --env prod passes this file.
+environment = "prod"

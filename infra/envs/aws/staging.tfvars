@@ -1,0 +1,2 @@
+# The staging stack: invoke deploy --env staging passes this file.
+environment = "staging"
