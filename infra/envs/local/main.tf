@@ -3,9 +3,10 @@
 module "stack" {
   source = "../../modules/stack"
 
+  # The emulator's one region is us-east-1, so the same provider stands in for both.
   providers = {
     aws           = aws
-    aws.us_east_1 = aws.us_east_1
+    aws.us_east_1 = aws
   }
 
   name_prefix   = var.name_prefix
