@@ -1,7 +1,8 @@
-"""Building the Pelican site, for the local stack and for publishing."""
+"""Building the Pelican site: the one way Pelican runs, for the local stack and for publishing."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -13,6 +14,9 @@ from cloudfolio.errors import CloudfolioError
 # The settings files read these, so one build command serves every environment.
 API_URL_ENV = "CLOUDFOLIO_API_URL"
 SITE_URL_ENV = "CLOUDFOLIO_SITE_URL"
+# Pelican's content cache, for the local stack's rebuilds; one per content folder and settings.
+CACHE_ROOT = paths.BUILD / "pelican-cache"
+OUTPUT_TAIL_LINES = 20
 
 
 class BuildError(CloudfolioError):
@@ -25,26 +29,32 @@ def build(
     settings: Path = paths.PELICAN_DEV_SETTINGS,
     api_url: str | None = None,
     site_url: str | None = None,
+    incremental: bool = False,
 ) -> Path:
+    """Build `content` into `output` (emptied first, so nothing stale lingers).
+
+    incremental: reuse Pelican's content cache, so only changed posts are read again. For the
+    local stack's rebuilds after a content edit; published builds are always clean.
+    """
     env = dict(os.environ)
     if api_url:
         env[API_URL_ENV] = api_url
     if site_url:
         env[SITE_URL_ENV] = site_url
+    command = [
+        sys.executable, "-m", "pelican", str(content),
+        "-s", str(settings),
+        "-o", str(output),
+        "--delete-output-directory",
+        "--fatal", "errors",
+    ]  # fmt: skip
+    if incremental:
+        command += [
+            "--cache-path", str(cache_path(content, settings)),
+            "-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true",
+        ]  # fmt: skip
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican",
-            str(content),
-            "-s",
-            str(settings),
-            "-o",
-            str(output),
-            "--delete-output-directory",
-            "--fatal",
-            "errors",
-        ],
+        command,
         cwd=paths.ROOT,
         env=env,
         capture_output=True,
@@ -52,8 +62,13 @@ def build(
         check=False,
     )
     if result.returncode != 0:
-        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-20:])
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-OUTPUT_TAIL_LINES:])
         raise BuildError(f"pelican failed (exit {result.returncode}):\n{tail}")
     if not (output / "index.html").exists():
         raise BuildError(f"pelican produced no {output}/index.html")
     return output
+
+
+def cache_path(content: Path, settings: Path) -> Path:
+    key = hashlib.sha256(f"{content.resolve()}\0{settings.resolve()}".encode()).hexdigest()[:16]
+    return CACHE_ROOT / key

@@ -7,7 +7,6 @@ controls, so a stray `TF_CLI_CONFIG_FILE` or `~/.terraformrc` cannot change what
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -31,10 +30,6 @@ PLUGIN_DIR_CANDIDATES = (
 )
 MIRROR_HOST = "registry.terraform.io"
 STDERR_TAIL_LINES = 25
-# What a saved plan for an empty state depends on besides the variables: the Terraform code and the
-# files it reads (the API description and the edge code). The Lambda zips come in through `inputs`.
-PLAN_INPUTS = (INFRA, ROOT / "backend" / "openapi.json", ROOT / "backend" / "edge")
-SKIPPED_PLAN_INPUT_PARTS = {".terraform", "__pycache__"}
 
 
 class TerraformError(CloudfolioError):
@@ -100,22 +95,6 @@ def _var_args(variables: Mapping[str, Any] | None) -> list[str]:
         rendered = value if isinstance(value, str) else json.dumps(value)
         args.append(f"-var={name}={rendered}")
     return args
-
-
-def _hash_tree(digest: Any, path: Path, *, recursive: bool = True) -> None:
-    """Names and bytes of every file under path (top level only when not recursive)."""
-    if path.is_file():
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-        return
-    if not path.is_dir():
-        digest.update(f"missing:{path}".encode())
-        return
-    files = path.rglob("*") if recursive else path.iterdir()
-    for file in sorted(f for f in files if f.is_file()):
-        relative = file.relative_to(path)
-        if SKIPPED_PLAN_INPUT_PARTS.intersection(relative.parts) or file.suffix in (".tfstate",):
-            continue
-        digest.update(relative.as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
 
 
 @dataclass
@@ -246,11 +225,11 @@ class Terraform:
             )
         return completed
 
-    def _variables(self, variables: Mapping[str, Any] | None) -> list[str]:
+    def variable_args(self, variables: Mapping[str, Any] | None) -> list[str]:
         files = [f"-var-file={Path(path).resolve()}" for path in self.var_files]
         return [*files, *_var_args(variables)]
 
-    def _state_args(self) -> list[str]:
+    def state_args(self) -> list[str]:
         return [f"-state={Path(self.state_path).resolve()}"] if self.state_path else []
 
     def init(
@@ -291,7 +270,7 @@ class Terraform:
         args = ["plan", "-input=false", "-no-color", f"-out={Path(out).resolve()}"]
         if destroy:
             args.append("-destroy")
-        self.run(*args, *self._state_args(), *self._variables(variables))
+        self.run(*args, *self.state_args(), *self.variable_args(variables))
         return summarize_plan(self.show_plan(out))
 
     def show_plan(self, plan_file: Path) -> dict[str, Any]:
@@ -301,75 +280,16 @@ class Terraform:
     def apply(
         self, variables: Mapping[str, Any] | None = None, *, plan_file: Path | None = None
     ) -> None:
-        args = ["apply", "-input=false", "-no-color", "-auto-approve", *self._state_args()]
+        args = ["apply", "-input=false", "-no-color", "-auto-approve", *self.state_args()]
         if plan_file is not None:
             # A saved plan already carries its variables.
             args.append(str(Path(plan_file).resolve()))
         else:
-            args += self._variables(variables)
+            args += self.variable_args(variables)
         self.run(*args)
 
-    def plan_fingerprint(
-        self, variables: Mapping[str, Any] | None, inputs: tuple[Path, ...] = ()
-    ) -> str:
-        digest = hashlib.sha256()
-        binary = Path(terraform_binary())
-        stat = binary.stat()
-        digest.update(f"{binary}:{stat.st_size}:{stat.st_mtime_ns}:{self.plugin_dir}".encode())
-        digest.update(json.dumps(dict(variables or {}), sort_keys=True).encode())
-        roots = (*PLAN_INPUTS, self.root) if INFRA not in self.root.parents else PLAN_INPUTS
-        for path in roots:
-            _hash_tree(digest, path)
-        for path in inputs:
-            # Artifact directories hold build caches below the top level; only the zips matter.
-            _hash_tree(digest, Path(path), recursive=False)
-        return digest.hexdigest()[:32]
-
-    def apply_fresh(
-        self, variables: Mapping[str, Any] | None = None, *, inputs: tuple[Path, ...] = ()
-    ) -> bool:
-        """Apply to an empty state, reusing the saved plan of an earlier run with equal inputs.
-
-        Planning costs several provider start-ups; a plan made against an empty state is valid
-        for any empty state, so a fresh emulator with unchanged code, variables and artifacts only
-        pays for the apply. Returns True when a saved plan was reused.
-        """
-        if not self.state_path:
-            raise TerraformError("apply_fresh needs a state_path: it always starts from no state")
-        state = Path(self.state_path)
-        for stale in (state, state.with_name(state.name + ".backup")):
-            stale.unlink(missing_ok=True)
-        state.parent.mkdir(parents=True, exist_ok=True)
-        plans = self.effective_data_dir / "plans"
-        plans.mkdir(parents=True, exist_ok=True)
-        plan = plans / f"{self.plan_fingerprint(variables, inputs)}.tfplan"
-        reused = plan.exists()
-        if not reused:
-            for old in plans.glob("*.tfplan"):
-                old.unlink()
-            partial = plan.with_suffix(".partial")
-            self.run(
-                "plan",
-                "-input=false",
-                "-no-color",
-                f"-out={partial.resolve()}",
-                *self._state_args(),
-                *self._variables(variables),
-            )
-            os.replace(partial, plan)
-        try:
-            self.apply(plan_file=plan)
-        except TerraformError as error:
-            plan.unlink(missing_ok=True)  # never reuse a plan that failed once
-            if reused and "stale" in str(error).lower():
-                # Terraform refused the saved plan itself (not the emulator): plan afresh, once.
-                self.apply_fresh(variables, inputs=inputs)
-                return False
-            raise
-        return reused
-
     def output(self) -> dict[str, Any]:
-        completed = self.run("output", "-json", "-no-color", *self._state_args())
+        completed = self.run("output", "-json", "-no-color", *self.state_args())
         return {name: entry["value"] for name, entry in json.loads(completed.stdout).items()}
 
     def destroy(self, variables: Mapping[str, Any] | None = None) -> None:
@@ -378,6 +298,6 @@ class Terraform:
             "-input=false",
             "-no-color",
             "-auto-approve",
-            *self._state_args(),
-            *self._variables(variables),
+            *self.state_args(),
+            *self.variable_args(variables),
         )

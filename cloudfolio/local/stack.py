@@ -143,9 +143,15 @@ class LocalStack:
         self.info.write(cfg.state_dir)
         return self.info
 
-    def _build(self) -> None:
+    def _build(self, incremental: bool = False) -> None:
         cfg = self.config
-        site.build(cfg.output, cfg.content, api_url=cfg.api_url, site_url=cfg.site_url)
+        site.build(
+            cfg.output,
+            cfg.content,
+            api_url=cfg.api_url,
+            site_url=cfg.site_url,
+            incremental=incremental,
+        )
 
     def _publish(self) -> None:
         """Each build becomes a release in the emulator's site bucket, as `invoke publish` does."""
@@ -160,8 +166,12 @@ class LocalStack:
         watched += [paths.ROOT / name for name in WATCHED if (paths.ROOT / name).exists()]
         for changes in watch(*watched, stop_event=self.stopping, debounce=300):
             names = sorted({Path(p).name for _, p in changes})
+            # Pelican's content cache knows when a post changed, not when a template or plugin
+            # did: only content edits may reuse it.
+            content = self.config.content.resolve()
+            only_content = all(Path(p).resolve().is_relative_to(content) for _, p in changes)
             try:
-                self._build()
+                self._build(incremental=only_content)
                 self._publish()
                 self.say(f"rebuilt site ({', '.join(names[:3])}{'...' if len(names) > 3 else ''})")
             except site.BuildError as error:

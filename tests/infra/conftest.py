@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from cloudfolio import environments, terraform
+from tests.infra import plan_cache
 from cloudfolio.local.emulator import running_emulator
 
 REPO = Path(__file__).resolve().parents[2]
@@ -113,7 +114,7 @@ def applied_local(
     }
     inputs = (artifacts_dir, openapi_path)
     started = time.monotonic()
-    reused = runner.apply_fresh(variables, inputs=inputs)
+    reused = plan_cache.apply_fresh(runner, variables, inputs=inputs)
     elapsed = time.monotonic() - started
     assert not reused, "a new data dir cannot hold a saved plan"
     return AppliedLocal(moto_endpoint, runner.output(), elapsed, runner, variables, inputs)

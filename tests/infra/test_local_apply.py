@@ -14,6 +14,7 @@ import requests
 from common import schema, settings
 
 from cloudfolio import environments, terraform
+from tests.infra import plan_cache
 from tests.infra.conftest import REPO, running_moto
 
 pytestmark = pytest.mark.infra
@@ -110,11 +111,11 @@ def test_saved_plan_path_builds_the_same_stack(applied_local):
     runner = applied_local.runner
     with running_moto() as endpoint:
         variables = {**applied_local.variables, "aws_endpoint": endpoint}
-        assert not runner.apply_fresh(variables, inputs=applied_local.inputs)
+        assert not plan_cache.apply_fresh(runner, variables, inputs=applied_local.inputs)
         planned = runner.output()
         requests.post(f"{endpoint}/moto-api/reset", timeout=10).raise_for_status()
         started = time.monotonic()
-        assert runner.apply_fresh(variables, inputs=applied_local.inputs), "plan was not reused"
+        assert plan_cache.apply_fresh(runner, variables, inputs=applied_local.inputs), "plan was not reused"
         seconds = time.monotonic() - started
         reused = runner.output()
         routes = boto3.client(
@@ -133,16 +134,16 @@ def test_saved_plan_path_builds_the_same_stack(applied_local):
 
 def test_changed_inputs_make_a_new_plan(applied_local, tmp_path):
     runner = applied_local.runner
-    before = runner.plan_fingerprint(applied_local.variables, applied_local.inputs)
+    before = plan_cache.plan_fingerprint(runner, applied_local.variables, applied_local.inputs)
     other_zips = tmp_path / "lambda"
     other_zips.mkdir()
     for zip_file in applied_local.inputs[0].glob("*.zip"):
         (other_zips / zip_file.name).write_bytes(zip_file.read_bytes() + b"changed")
     changed_inputs = (other_zips, applied_local.inputs[1])
-    changed = runner.plan_fingerprint(applied_local.variables, changed_inputs)
+    changed = plan_cache.plan_fingerprint(runner, applied_local.variables, changed_inputs)
     assert changed != before
     moved = {**applied_local.variables, "site_origin": "http://127.0.0.1:9999"}
-    assert runner.plan_fingerprint(moved, applied_local.inputs) != before
+    assert plan_cache.plan_fingerprint(runner, moved, applied_local.inputs) != before
 
 
 DYNAMODB_CALL = re.compile(
@@ -212,7 +213,7 @@ def test_without_functions_the_gateway_gets_the_same_environments(applied_local,
     runner.init()
     with running_moto() as endpoint:
         variables = {**applied_local.variables, "aws_endpoint": endpoint, "enable_functions": False}
-        runner.apply_fresh(variables, inputs=applied_local.inputs)
+        plan_cache.apply_fresh(runner, variables, inputs=applied_local.inputs)
         outputs = runner.output()
         functions = boto3.client(
             "lambda",
