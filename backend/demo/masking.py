@@ -192,8 +192,12 @@ _BEARER = r"\b(?i:bearer|basic)\s+((?![a-z]+\b)[A-Za-z0-9\-._~+/]{8,}=*)" + _END
 _CLI_PASSWORD = (
     r"(?:\blogin\b[^\n]*?\s-p\s+([^\s-]\S*)"
     r"|\bmysql(?:admin|dump)?\b[^\n]*?\s-p([^\s-]\S*)"
-    r"|\blogin\s+\S+\s+password\s+(\S+))"
+    r"|\blogin\s+\S+\s+password\s+(\S+)"
+    r"|(?:\s-u|--user)[ =][^\s:'\"]+:([^\s'\"]+))"
 )
+# Cookie headers: every value is a session credential.
+_COOKIE_LINE = re.compile(r"(?i)\b(?:set-)?cookie\s*:[^\n]*")
+_COOKIE_PAIR = re.compile(r"(?:^|[:;,]\s*)[\w.$-]+=([^;,\s\"']{8,})")
 # <password>value</password> and friends.
 _XML_ELEMENT = (
     r"(?i)<((?:\w+[_-]?)?(?:password|passwd|secret|token|apikey|api_key))>([^<\s][^<]*)</\1>"
@@ -307,7 +311,7 @@ _HEURISTIC_RULES = [
     ("url-query-credential", re.compile(_URL_QUERY), (1,)),
     ("authorization-header", re.compile(_AUTHORIZATION), (1,)),
     ("bearer-or-basic", re.compile(_BEARER), (1,)),
-    ("cli-password", re.compile(_CLI_PASSWORD), (1, 2, 3)),
+    ("cli-password", re.compile(_CLI_PASSWORD), (1, 2, 3, 4)),
     ("xml-element", re.compile(_XML_ELEMENT), (2,)),
 ]
 
@@ -403,6 +407,14 @@ def _assignment_spans(text: str) -> Iterator[tuple[int, int]]:
                 break
 
 
+def _cookie_spans(text: str) -> Iterator[tuple[int, int]]:
+    for line in _COOKIE_LINE.finditer(text):
+        header = line.group()
+        for pair in _COOKIE_PAIR.finditer(header, header.index(":")):
+            if not _looks_like_no_secret(pair.group(1)):
+                yield line.start() + pair.start(1), line.start() + pair.end(1)
+
+
 def _known_spans(text: str, known: Iterable[str]) -> Iterator[tuple[int, int]]:
     values = {v for v in (*_known, *known) if v and len(v) >= MIN_KNOWN_LENGTH}
     variants = values | {quote(v, safe="") for v in values}
@@ -431,6 +443,7 @@ def secret_spans(text: str, known: Iterable[str] = ()) -> list[tuple[int, int]]:
                 if value and not _looks_like_no_secret(value):
                     heuristic.append(match.span(group))
     heuristic += _assignment_spans(text)
+    heuristic += _cookie_spans(text)
     heuristic += [m.span(1) for m in _EMAIL.finditer(text) if not m.group(1).startswith("git@")]
     spans += [span for span in heuristic if not _inside(span, protected)]
     merged: list[tuple[int, int]] = []
