@@ -48,11 +48,29 @@ class Pipeline:
     jobs: tuple[Job, ...] = ()
     web_url: str | None = None
     duration_s: float | None = None
+    # Where the deployed demo answers, once a deploy pipeline has succeeded (None otherwise).
+    environment_url: str | None = None
 
     @property
     def stages(self) -> list[str]:
         """Stage names in the order their first job appears."""
         return list(dict.fromkeys(job.stage for job in self.jobs))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status.is_finished
+
+    @property
+    def is_running(self) -> bool:
+        return not self.status.is_finished
+
+    @property
+    def is_success(self) -> bool:
+        return self.status is Status.SUCCESS
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status in (Status.FAILED, Status.CANCELED)
 
 
 @dataclass(frozen=True)
