@@ -16,6 +16,7 @@ from typing import Any
 
 from common import settings
 
+from demo.providers.base import ProviderError
 from demo.providers.factory import SecretGetter, powertools_secret, secret_source
 from demo.providers.http import HttpApi
 
@@ -74,8 +75,6 @@ class Turnstile:
         }
         if remote_ip:
             form["remoteip"] = remote_ip
-        from demo.providers.base import ProviderError
-
         try:
             response = self.api.request("POST", self.verify_url, data=form, ok=(200,))
             body: Any = self.api.json(response)
