@@ -1,4 +1,4 @@
-"""What GitLab REST v4 and GitHub's Actions REST API answer, trimmed to real fields, for fake servers.
+"""What GitLab REST v4 and the GitHub Actions REST API answer, trimmed, for the fake servers.
 
 The shapes follow the documented responses (GitLab: Pipelines, Jobs, Pipeline triggers; GitHub:
 Workflows, Workflow runs, Workflow jobs), with the fields the providers read and some they do not.

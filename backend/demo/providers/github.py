@@ -82,17 +82,17 @@ class GitHubActionsProvider:
         self.workflow = workflow
         self.token = token
         self.ref = ref
-        self.api = api or HttpApi(
-            "GitHub",
-            api_url,
-            headers={"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION},
-        )
+        self.api = api or HttpApi("GitHub", api_url)
         self.find_run_attempts = find_run_attempts
         self.poll_interval_s = poll_interval_s
         self.confirm_timeout_s = confirm_timeout_s
 
     def _auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token()}"}
+        return {
+            "Authorization": f"Bearer {self.token()}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": API_VERSION,
+        }
 
     def _explain(self, response: Any) -> ProviderError | None:
         # GitHub signals an exhausted primary rate limit with 403, not 429.
