@@ -193,7 +193,8 @@ _CLI_PASSWORD = (
     r"(?:\blogin\b[^\n]*?\s-p\s+([^\s-]\S*)"
     r"|\bmysql(?:admin|dump)?\b[^\n]*?\s-p([^\s-]\S*)"
     r"|\blogin\s+\S+\s+password\s+(\S+)"
-    r"|(?:\s-u|--user)[ =][^\s:'\"]+:([^\s'\"]+))"
+    r"|(?:\s-u|--user)[ =][^\s:'\"]+:([^\s'\"]+)"
+    r"|\baws\s+configure\s+set\s+\S*(?:secret|token|password)\S*\s+(\S+))"
 )
 # Cookie headers: every value is a session credential.
 _COOKIE_LINE = re.compile(r"(?i)\b(?:set-)?cookie\s*:[^\n]*")
@@ -219,13 +220,14 @@ _EMAIL = re.compile(
 # Key words (lower case) that always name a secret, alone or at the end of a longer word
 # (`dbpassword`, `accesstoken`), and pairs of words that do (`api key`, `client secret`).
 _STRONG_SUFFIXES = ("password", "passwd", "passphrase", "secret", "token", "apikey", "pwd")
+_STRONG_WORDS = {"authorization", "privatekey", "accesskey", "pass", "pw"}
 _KEY_QUALIFIERS = {
     "api", "access", "secret", "private", "master", "encryption", "signing", "account",
     "shared", "storage", "service", "license", "app", "application", "client", "consumer",
     "webhook", "deploy", "sas", "admin", "auth", "session", "subscription", "hmac", "jwt",
 }  # fmt: skip
 # Words that name a secret only sometimes: the value must look random too.
-_WEAK_WORDS = {"key", "auth", "credential", "credentials", "creds", "sig", "signature", "pass"}
+_WEAK_WORDS = {"key", "auth", "credential", "credentials", "creds", "sig", "signature"}
 # A key whose last word is one of these names something about a secret, not the secret itself.
 _EXCLUDED_LAST = {
     "id", "ids", "arn", "arns", "name", "names", "url", "uri", "urls", "path", "paths", "file",
@@ -286,6 +288,7 @@ _PUBLIC_MATERIAL = re.compile(
 )
 _HAS_DIGIT_OR_SYMBOL = re.compile(r"[\d_+/=!@#%^&*~-]")
 _PATH = re.compile(r"(?:~|\.{1,2})?/?[\w.-]+(?:/[\w.-]+)+/?")
+_LOWER_PATH = re.compile(r"(?:~|\.{1,2})?/?[a-z0-9._-]+(?:/[a-z0-9._-]+)+/?")
 _RANDOM_SEGMENT = re.compile(r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)")
 # An Authorization value's scheme word stays readable: `Bearer [MASKED]`.
 _AUTH_SCHEME = re.compile(
@@ -311,7 +314,7 @@ _HEURISTIC_RULES = [
     ("url-query-credential", re.compile(_URL_QUERY), (1,)),
     ("authorization-header", re.compile(_AUTHORIZATION), (1,)),
     ("bearer-or-basic", re.compile(_BEARER), (1,)),
-    ("cli-password", re.compile(_CLI_PASSWORD), (1, 2, 3, 4)),
+    ("cli-password", re.compile(_CLI_PASSWORD), (1, 2, 3, 4, 5)),
     ("xml-element", re.compile(_XML_ELEMENT), (2,)),
 ]
 
@@ -339,7 +342,7 @@ def _key_strength(key: str) -> str | None:
     if not words or words[-1] in _EXCLUDED_LAST or _EXCLUDED_ANYWHERE.intersection(words):
         return None
     for index, word in enumerate(words):
-        if word.endswith(_STRONG_SUFFIXES) or word in {"authorization", "privatekey", "accesskey"}:
+        if word.endswith(_STRONG_SUFFIXES) or word in _STRONG_WORDS:
             return "strong"
         if word in {"key", "keys"} and index and words[index - 1] in _KEY_QUALIFIERS:
             return "strong"
@@ -377,7 +380,9 @@ def _is_secret_value(value: str, strength: str, quoted: bool) -> bool:
     if not quoted and _DOTTED_IDENTIFIER.match(value):
         return False  # `token = self.token`, `password: config.db_password`
     if strength == "strong":
-        return len(value) >= 3
+        # Secret names and file paths (`cloudfolio/demo/token`, `/run/secrets/db`) are not secrets.
+        path_like = value.startswith(("/", "./", "~/")) or value.count("/") >= 2
+        return len(value) >= 3 and not (path_like and _LOWER_PATH.fullmatch(value))
     return (
         len(value) >= MIN_WEAK_VALUE_LENGTH
         and not _HEX_DIGEST.match(value)
