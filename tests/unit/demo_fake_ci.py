@@ -6,7 +6,12 @@ Workflows, Workflow runs, Workflow jobs), with the fields the providers read and
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Callable
 from typing import Any
+
+from werkzeug import Request, Response
 
 SHA = "b83d6e391c22777fca1ed3012fce84f633d7fed0"
 USER = {"id": 1, "username": "author", "name": "Author", "state": "active"}
@@ -128,3 +133,19 @@ def github_job(job_id: int, run_id: int, name: str, status: str, conclusion: str
         "runner_group_id": 2,
         "runner_group_name": "GitHub Actions",
     }
+
+
+def answers_after(seconds: float, body: Any = None) -> Callable[[Request], Response]:
+    """A handler that answers JSON only after the client should have given up."""
+
+    def handler(request: Request) -> Response:
+        time.sleep(seconds)
+        return Response(json.dumps(body or {}), content_type="application/json")
+
+    return handler
+
+
+def sent(server: Any, path_end: str) -> Request:
+    """The request the client sent to a path ending so (a slow answer to an earlier test may
+    land in the server's log after it was cleared, so the log's order proves nothing)."""
+    return next(request for request, _ in server.log if request.path.endswith(path_end))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from demo.providers.base import ProviderError, Status
 from demo.providers.github import GitHubActionsProvider, map_status
 from demo.providers.http import HttpApi
-from demo_fake_ci import github_job, github_run
+from demo_fake_ci import answers_after, github_job, github_run, sent
 from werkzeug import Response
 
 REPO = "/repos/author/demo"
@@ -45,7 +44,7 @@ def test_dispatch_returns_the_run_id_from_the_run_details(httpserver_ipv4, githu
         }
     )
     assert github().trigger("deploy", "dep-1") == "16123456789"
-    request, _ = httpserver_ipv4.log[0]
+    request = sent(httpserver_ipv4, "/dispatches")
     body = request.get_json()
     assert body["return_run_details"] is True and body["ref"] == "main"
     assert body["inputs"]["action"] == "deploy" and body["inputs"]["deployment_id"] == "dep-1"
@@ -235,11 +234,9 @@ def test_an_expired_log_url_is_a_clear_error(httpserver_ipv4, github):
 
 
 def test_a_slow_github_is_a_retryable_timeout(httpserver_ipv4, github):
-    def slow(request):
-        time.sleep(1.0)
-        return Response("{}", content_type="application/json")
-
-    httpserver_ipv4.expect_request(f"{REPO}/actions/runs/502").respond_with_handler(slow)
+    httpserver_ipv4.expect_request(f"{REPO}/actions/runs/502").respond_with_handler(
+        answers_after(1.0)
+    )
     with pytest.raises(ProviderError) as caught:
         github().pipeline("502")
     assert (caught.value.code, caught.value.retryable) == ("timeout", True)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from demo.providers.base import ProviderError, Status
 from demo.providers.gitlab import STATUSES, GitLabProvider
 from demo.providers.http import HttpApi
-from demo_fake_ci import gitlab_job, gitlab_pipeline
-from werkzeug import Response
+from demo_fake_ci import answers_after, gitlab_job, gitlab_pipeline, sent
 
 PROJECT = "author/demo"
 API = "/api/v4/projects/author/demo"  # the server sees the %2F of the id decoded
@@ -41,7 +38,7 @@ def test_trigger_sends_the_action_as_a_variable_with_the_trigger_token(httpserve
         gitlab_pipeline(287, "created"), status=201
     )
     assert gitlab().trigger("deploy", "dep-1") == "287"
-    request, _ = httpserver_ipv4.log[0]
+    request = sent(httpserver_ipv4, "/trigger/pipeline")
     assert request.form.to_dict() == {
         "token": TRIGGER,
         "ref": "main",
@@ -157,7 +154,7 @@ def test_cancel_is_confirmed_by_a_follow_up_read(httpserver_ipv4, gitlab):
         gitlab_pipeline(287, "canceling")
     )
     gitlab().cancel("287")
-    cancel_request = httpserver_ipv4.log[0][0]
+    cancel_request = sent(httpserver_ipv4, "/cancel")
     assert cancel_request.headers["PRIVATE-TOKEN"] == CANCEL
 
 
@@ -221,11 +218,7 @@ def test_a_token_echoed_in_an_error_body_is_masked(httpserver_ipv4, gitlab):
 
 
 def test_a_slow_gitlab_is_a_retryable_timeout(httpserver_ipv4, gitlab):
-    def slow(request):
-        time.sleep(1.0)
-        return Response("{}", content_type="application/json")
-
-    httpserver_ipv4.expect_request(f"{API}/pipelines/287").respond_with_handler(slow)
+    httpserver_ipv4.expect_request(f"{API}/pipelines/287").respond_with_handler(answers_after(1.0))
     with pytest.raises(ProviderError) as caught:
         gitlab().pipeline("287")
     assert (caught.value.code, caught.value.retryable) == ("timeout", True)

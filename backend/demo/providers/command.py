@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from demo.providers.base import Action, JobLog, Pipeline, ProviderError
-from demo.providers.process import JobSpec, ProcessPipelines
+from demo.providers.base import Action, ProviderError
+from demo.providers.process import JobSpec, ProcessPipelines, ProcessProvider
 
 ACTION_ENV = "DEMO_ACTION"
 DEPLOYMENT_ENV = "DEMO_DEPLOYMENT_ID"
 
 
-class CommandProvider:
+class CommandProvider(ProcessProvider):
     name = "command"
 
     def __init__(
@@ -56,12 +56,3 @@ class CommandProvider:
             else None
         )
         return self.pipelines.start(action, deployment_id, [job], environment_url=url)
-
-    def pipeline(self, pipeline_id: str) -> Pipeline:
-        return self.pipelines.pipeline(pipeline_id)
-
-    def logs(self, pipeline_id: str) -> list[JobLog]:
-        return self.pipelines.logs(pipeline_id)
-
-    def cancel(self, pipeline_id: str) -> None:
-        self.pipelines.cancel(pipeline_id)

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from demo.providers.base import Action, Job, JobLog, Pipeline, ProviderError, Status
-from demo.providers.http import HttpApi
+from demo.providers.http import HttpApi, confirm_stopped
 
 TokenSource = Callable[[], str]
 
@@ -222,15 +222,10 @@ class GitHubActionsProvider:
             explain=self._explain,
             ok=(202, 409),  # 409: the run had already completed
         )
-        deadline = time.monotonic() + self.confirm_timeout_s
-        while True:
-            run = self._run(pipeline_id)
-            if run.get("status") == "completed":
-                return
-            if time.monotonic() >= deadline:
-                raise ProviderError(
-                    "cancel_not_confirmed",
-                    f"GitHub accepted the cancel, but run {pipeline_id} is still {run['status']}.",
-                    retryable=True,
-                )
-            time.sleep(self.poll_interval_s)
+        confirm_stopped(
+            lambda: self._run(pipeline_id)["status"],
+            lambda status: status == "completed",
+            what=f"GitHub run {pipeline_id}",
+            timeout_s=self.confirm_timeout_s,
+            interval_s=self.poll_interval_s,
+        )

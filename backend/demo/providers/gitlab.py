@@ -7,13 +7,12 @@ the request (form field or PRIVATE-TOKEN header), never in a URL.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from demo.providers.base import Action, Job, JobLog, Pipeline, ProviderError, Status
-from demo.providers.http import HttpApi, provider_message
+from demo.providers.http import HttpApi, confirm_stopped, provider_message
 
 TokenSource = Callable[[], str]
 
@@ -181,15 +180,10 @@ class GitLabProvider:
             auth=lambda: {"PRIVATE-TOKEN": token()},
             ok=(200, 201),
         )
-        deadline = time.monotonic() + self.confirm_timeout_s
-        while True:
-            status = self._pipeline_record(pipeline_id)["status"]
-            if status == "canceling" or map_status(status).is_finished:
-                return
-            if time.monotonic() >= deadline:
-                raise ProviderError(
-                    "cancel_not_confirmed",
-                    f"GitLab accepted the cancel, but pipeline {pipeline_id} is still {status}.",
-                    retryable=True,
-                )
-            time.sleep(self.poll_interval_s)
+        confirm_stopped(
+            lambda: self._pipeline_record(pipeline_id)["status"],
+            lambda status: status == "canceling" or map_status(status).is_finished,
+            what=f"GitLab pipeline {pipeline_id}",
+            timeout_s=self.confirm_timeout_s,
+            interval_s=self.poll_interval_s,
+        )

@@ -9,6 +9,7 @@ use, not when a function's module loads.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -46,6 +47,30 @@ def provider_message(response: Any) -> str:
         if not isinstance(said, str):
             said = json.dumps(said)
     return mask_secrets(" ".join(str(said).split()))[:MAX_QUOTED_CHARS]
+
+
+def confirm_stopped(
+    read_status: Callable[[], str],
+    is_stopped: Callable[[str], bool],
+    *,
+    what: str,
+    timeout_s: float,
+    interval_s: float,
+) -> None:
+    """Read a pipeline back after a cancel until it has stopped; CI APIs accept cancels they then
+    do not carry out, so the answer to the cancel itself proves nothing."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        status = read_status()
+        if is_stopped(status):
+            return
+        if time.monotonic() >= deadline:
+            raise ProviderError(
+                "cancel_not_confirmed",
+                f"{what} was asked to stop but is still {status}.",
+                retryable=True,
+            )
+        time.sleep(interval_s)
 
 
 class HttpApi:

@@ -14,8 +14,8 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from demo.providers.base import Action, JobLog, Pipeline, ProviderError
-from demo.providers.process import BACKEND_DIR, JobSpec, ProcessPipelines
+from demo.providers.base import Action, ProviderError
+from demo.providers.process import BACKEND_DIR, JobSpec, ProcessPipelines, ProcessProvider
 
 REPO = BACKEND_DIR.parent
 DEMO_STACK = REPO / "infra" / "demo"
@@ -32,7 +32,7 @@ def resource_name(deployment_id: str) -> str:
     return NAME_PREFIX + slug
 
 
-class LocalProvider:
+class LocalProvider(ProcessProvider):
     name = "local"
 
     def __init__(
@@ -111,15 +111,6 @@ class LocalProvider:
         return self.pipelines.start(
             action, deployment_id, jobs, environment_url=self.environment_url(deployment_id)
         )
-
-    def pipeline(self, pipeline_id: str) -> Pipeline:
-        return self.pipelines.pipeline(pipeline_id)
-
-    def logs(self, pipeline_id: str) -> list[JobLog]:
-        return self.pipelines.logs(pipeline_id)
-
-    def cancel(self, pipeline_id: str) -> None:
-        self.pipelines.cancel(pipeline_id)
 
 
 def check_page(url: str, deployment_id: str) -> int:

@@ -230,3 +230,18 @@ class ProcessPipelines:
         record["status"] = Status.CANCELED.value
         record["finished_at"] = now_iso()
         write_json_atomic(self._dir(pipeline_id) / PIPELINE_FILE, record)
+
+
+class ProcessProvider:
+    """What the command and local providers share: their pipelines live in `self.pipelines`."""
+
+    pipelines: ProcessPipelines
+
+    def pipeline(self, pipeline_id: str) -> Pipeline:
+        return self.pipelines.pipeline(pipeline_id)
+
+    def logs(self, pipeline_id: str) -> list[JobLog]:
+        return self.pipelines.logs(pipeline_id)
+
+    def cancel(self, pipeline_id: str) -> None:
+        self.pipelines.cancel(pipeline_id)
