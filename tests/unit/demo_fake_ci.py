@@ -7,8 +7,8 @@ Workflows, Workflow runs, Workflow jobs), with the fields the providers read and
 from __future__ import annotations
 
 import json
+import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 from werkzeug import Request, Response
@@ -135,14 +135,22 @@ def github_job(job_id: int, run_id: int, name: str, status: str, conclusion: str
     }
 
 
-def answers_after(seconds: float, body: Any = None) -> Callable[[Request], Response]:
-    """A handler that answers JSON only after the client should have given up."""
+class AnswersAfter:
+    """A handler that answers JSON only after the client should have given up.
 
-    def handler(request: Request) -> Response:
-        time.sleep(seconds)
-        return Response(json.dumps(body or {}), content_type="application/json")
+    The fake server handles one request at a time: a test waits for `finished` before it ends,
+    so the next test does not queue behind the sleeping answer.
+    """
 
-    return handler
+    def __init__(self, seconds: float, body: Any = None) -> None:
+        self.seconds = seconds
+        self.body = body or {}
+        self.finished = threading.Event()
+
+    def __call__(self, request: Request) -> Response:
+        time.sleep(self.seconds)
+        self.finished.set()
+        return Response(json.dumps(self.body), content_type="application/json")
 
 
 def sent(server: Any, path_end: str) -> Request:

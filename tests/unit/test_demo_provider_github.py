@@ -8,7 +8,7 @@ import pytest
 from demo.providers.base import ProviderError, Status
 from demo.providers.github import GitHubActionsProvider, map_status
 from demo.providers.http import HttpApi
-from demo_fake_ci import answers_after, github_job, github_run, sent
+from demo_fake_ci import AnswersAfter, github_job, github_run, sent
 from werkzeug import Response
 
 REPO = "/repos/author/demo"
@@ -234,9 +234,9 @@ def test_an_expired_log_url_is_a_clear_error(httpserver_ipv4, github):
 
 
 def test_a_slow_github_is_a_retryable_timeout(httpserver_ipv4, github):
-    httpserver_ipv4.expect_request(f"{REPO}/actions/runs/502").respond_with_handler(
-        answers_after(1.0)
-    )
+    slow = AnswersAfter(1.0)
+    httpserver_ipv4.expect_request(f"{REPO}/actions/runs/502").respond_with_handler(slow)
     with pytest.raises(ProviderError) as caught:
         github().pipeline("502")
     assert (caught.value.code, caught.value.retryable) == ("timeout", True)
+    assert slow.finished.wait(5)

@@ -6,7 +6,7 @@ import pytest
 from demo.providers.base import ProviderError, Status
 from demo.providers.gitlab import STATUSES, GitLabProvider
 from demo.providers.http import HttpApi
-from demo_fake_ci import answers_after, gitlab_job, gitlab_pipeline, sent
+from demo_fake_ci import AnswersAfter, gitlab_job, gitlab_pipeline, sent
 
 PROJECT = "author/demo"
 API = "/api/v4/projects/author/demo"  # the server sees the %2F of the id decoded
@@ -218,10 +218,12 @@ def test_a_token_echoed_in_an_error_body_is_masked(httpserver_ipv4, gitlab):
 
 
 def test_a_slow_gitlab_is_a_retryable_timeout(httpserver_ipv4, gitlab):
-    httpserver_ipv4.expect_request(f"{API}/pipelines/287").respond_with_handler(answers_after(1.0))
+    slow = AnswersAfter(1.0)
+    httpserver_ipv4.expect_request(f"{API}/pipelines/287").respond_with_handler(slow)
     with pytest.raises(ProviderError) as caught:
         gitlab().pipeline("287")
     assert (caught.value.code, caught.value.retryable) == ("timeout", True)
+    assert slow.finished.wait(5)
 
 
 def test_an_unreachable_gitlab_is_retryable():

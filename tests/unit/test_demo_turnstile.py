@@ -7,7 +7,7 @@ import json
 import pytest
 from common import settings
 from demo.turnstile import Turnstile, TurnstileError, turnstile_from_env
-from demo_fake_ci import answers_after
+from demo_fake_ci import AnswersAfter
 from werkzeug import Response
 
 SECRET = "0x4AAAAAAAFakeSecretKeyForTests00"
@@ -113,9 +113,9 @@ def test_an_unavailable_siteverify_is_retryable(httpserver_ipv4, status):
 def test_a_slow_siteverify_is_retryable(httpserver_ipv4, monkeypatch):
     monkeypatch.setattr("demo.turnstile.TIMEOUT", (0.5, 0.3))
 
-    httpserver_ipv4.expect_request("/turnstile/v0/siteverify").respond_with_handler(
-        answers_after(1.0)
-    )
+    slow = AnswersAfter(1.0)
+    httpserver_ipv4.expect_request("/turnstile/v0/siteverify").respond_with_handler(slow)
     with pytest.raises(TurnstileError) as caught:
         check(httpserver_ipv4).verify("XXXX.DUMMY.TOKEN.1")
     assert caught.value.code == "turnstile_unavailable"
+    assert slow.finished.wait(5)
