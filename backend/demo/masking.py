@@ -275,6 +275,7 @@ _REFERENCE_VALUE = re.compile(
     r"(?:var|local|data|module|each|self|count|secrets|vars|inputs|env|process\.env|os\.environ"
     r"|config|settings|params|args|props|this)\.)"
 )
+_PREFIXED_DIGEST = re.compile(r"(?i)^(?:md5|sha1|sha224|sha256|sha384|sha512)[:=][0-9a-f]{32,128}$")
 _DOTTED_IDENTIFIER = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\)?)?$")
 _HEX_DIGEST = re.compile(
     r"^(?:[a-f0-9]{7,12}|[a-f0-9]{32}|[a-f0-9]{40}|[a-f0-9]{56}|[a-f0-9]{64}|[a-f0-9]{96}|[a-f0-9]{128})$",
@@ -363,6 +364,9 @@ def _looks_like_no_secret(value: str) -> bool:
         or bool(_REFERENCE_VALUE.match(stripped))
         or bool(_PUBLIC_MATERIAL.match(stripped))
         or lowered.startswith(("arn:", "http://", "https://", "file://", "s3://"))
+        or "***" in stripped  # partly masked already: `ghp_****1a2b`
+        or MASK in stripped
+        or bool(_PREFIXED_DIGEST.match(stripped))
         or (stripped.isdigit() and len(stripped) < 6)
     )
 
