@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import boto3
 import pytest
 from common import settings
@@ -12,6 +15,7 @@ from demo.providers.factory import powertools_secret, provider_from_env, secret_
 from demo.providers.github import GitHubActionsProvider
 from demo.providers.gitlab import GitLabProvider
 from demo.providers.local import LocalProvider
+from demo.providers.process import BACKEND_DIR
 from moto import mock_aws
 
 SECRETS = {
@@ -123,3 +127,20 @@ def test_powertools_reads_secrets_manager_and_caches(monkeypatch):
         client.put_secret_value(SecretId="cloudfolio/demo/github", SecretString="rotated-456")
         # Within the cache's max age the rotation is not seen: no call per request.
         assert powertools_secret("cloudfolio/demo/github") == "first-value-123"
+
+
+def test_loading_the_demo_modules_pulls_no_heavy_dependency():
+    """Cold starts: requests, Powertools Parameters and botocore load when a call needs them."""
+    code = (
+        "import sys; import demo.masking, demo.turnstile, demo.providers.factory; "
+        "heavy = [m for m in ('requests', 'botocore', 'aws_lambda_powertools.utilities.parameters')"
+        " if m in sys.modules]; print(','.join(heavy))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BACKEND_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert completed.stdout.strip() == ""
