@@ -63,9 +63,9 @@ def _required(env: Mapping[str, str], *names: str) -> list[str]:
     return [env[name] for name in names]
 
 
-def state_dir(env: Mapping[str, str]) -> Path:
+def state_dir(env: Mapping[str, str], default: Path) -> Path:
     configured = env.get(settings.DEMO_STATE_DIR)
-    return Path(configured) if configured else Path(tempfile.gettempdir()) / "cloudfolio-demo"
+    return Path(configured) if configured else default
 
 
 def provider_from_env(
@@ -74,10 +74,10 @@ def provider_from_env(
     env = os.environ if environ is None else environ
     choice = (env.get(settings.DEMO_PROVIDER) or DEFAULT_PROVIDER).strip().lower()
     if choice == "local":
-        from demo.providers.local import LocalProvider
+        from demo.providers.local import LOCAL_STATE_DIR, LocalProvider
 
         (endpoint,) = _required(env, settings.AWS_ENDPOINT_URL)
-        return LocalProvider(state_dir(env) / "local", endpoint)
+        return LocalProvider(state_dir(env, LOCAL_STATE_DIR), endpoint)
     if choice == "gitlab":
         from demo.providers.gitlab import GitLabProvider
 
@@ -119,7 +119,7 @@ def provider_from_env(
             env, settings.DEMO_COMMAND_DEPLOY, settings.DEMO_COMMAND_DESTROY
         )
         return CommandProvider(
-            state_dir(env) / "command",
+            state_dir(env, Path(tempfile.gettempdir()) / "cloudfolio-demo-command"),
             {"deploy": deploy, "destroy": destroy},
             cwd=env.get(settings.DEMO_COMMAND_CWD) or None,
             environment_url=env.get(settings.DEMO_COMMAND_ENVIRONMENT_URL) or None,

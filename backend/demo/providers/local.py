@@ -19,6 +19,8 @@ from demo.providers.process import BACKEND_DIR, JobSpec, ProcessPipelines, Proce
 
 REPO = BACKEND_DIR.parent
 DEMO_STACK = REPO / "infra" / "demo"
+# Beside the local stack's other throwaway state, one per checkout.
+LOCAL_STATE_DIR = REPO / "build" / "local" / "demo"
 NAME_PREFIX = "cloudfolio-demo-"
 PAGE = "index.html"
 VERIFY_TIMEOUT_S = 10
