@@ -87,10 +87,11 @@ _FORMAT_RULES: list[tuple[str, str, int]] = [
     ("putty-private-key", r"PuTTY-User-Key-File-\d:[\s\S]*?Private-MAC: *[0-9a-fA-F]+", 0),
     # AWS (gitleaks aws-access-token), then a secret key right after an access key id (CSV
     # credential files, `aws configure list` rows), then STS session tokens by their prefix.
-    ("aws-access-key-id", r"\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b", 1),
+    # Real ids use base32 ([A-Z2-7]); AWS's own documentation examples do not, so neither do we.
+    ("aws-access-key-id", r"\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b", 1),
     (
         "aws-secret-after-key-id",
-        r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b[^\n]{1,40}?"
+        r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b[^\n]{1,40}?"
         r"(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
         1,
     ),
@@ -134,7 +135,7 @@ _FORMAT_RULES: list[tuple[str, str, int]] = [
     ("stripe-key", r"\b((?:sk|rk|pk)_(?:test|live|prod)_[0-9A-Za-z]{10,99})" + _END, 1),
     ("stripe-webhook-secret", r"\b(whsec_[0-9A-Za-z]{24,})", 1),
     # Google (gitleaks gcp-api-key), OAuth client secrets and access tokens.
-    ("google-api-key", r"\b(AIza[\w-]{35})" + _END, 1),
+    ("google-api-key", r"\b(AIza[\w-]{33,40})" + _END, 1),
     ("google-oauth-secret", r"\b(GOCSPX-[\w-]{20,})", 1),
     ("google-oauth-token", r"\b(ya29\.[\w-]{20,})", 1),
     # Terraform Cloud / Enterprise (gitleaks hashicorp-tf-api-token) and Vault tokens.
