@@ -234,3 +234,11 @@ def test_an_unreachable_gitlab_is_retryable():
     with pytest.raises(ProviderError) as caught:
         provider.pipeline("1")
     assert (caught.value.code, caught.value.retryable) == ("unreachable", True)
+
+
+@pytest.mark.parametrize("pipeline_id", ["../../users", "287?x=1", ""])
+def test_only_numeric_ids_reach_a_url(httpserver_ipv4, gitlab, pipeline_id):
+    with pytest.raises(ProviderError) as caught:
+        gitlab().pipeline(pipeline_id)
+    assert caught.value.code == "not_found"
+    assert httpserver_ipv4.log == []

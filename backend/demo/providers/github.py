@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from demo.providers.base import Action, Job, JobLog, Pipeline, ProviderError, Status
-from demo.providers.http import HttpApi, confirm_stopped
+from demo.providers.http import HttpApi, confirm_stopped, numeric_id
 
 TokenSource = Callable[[], str]
 
@@ -156,12 +156,14 @@ class GitHubActionsProvider:
         )
 
     def _run(self, run_id: str) -> dict[str, Any]:
+        run_id = numeric_id(run_id, "GitHub")
         run = self._get(f"/actions/runs/{run_id}")
         if not isinstance(run, dict) or "status" not in run:
             raise ProviderError("bad_response", "GitHub sent a run without a status.")
         return run
 
     def _jobs(self, run_id: str) -> list[dict[str, Any]]:
+        run_id = numeric_id(run_id, "GitHub")
         body = self._get(f"/actions/runs/{run_id}/jobs", params={"per_page": 100})
         return sorted(body.get("jobs", []), key=lambda job: job.get("id", 0))
 
@@ -215,6 +217,7 @@ class GitHubActionsProvider:
 
     def cancel(self, pipeline_id: str) -> None:
         """Ask GitHub to cancel, then read the run back until it has stopped."""
+        pipeline_id = numeric_id(pipeline_id, "GitHub")
         self.api.request(
             "POST",
             f"{self.repo_path}/actions/runs/{pipeline_id}/cancel",

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from demo.providers.base import Action, Job, JobLog, Pipeline, ProviderError, Status
-from demo.providers.http import HttpApi, confirm_stopped, provider_message
+from demo.providers.http import HttpApi, confirm_stopped, numeric_id, provider_message
 
 TokenSource = Callable[[], str]
 
@@ -106,6 +106,7 @@ class GitLabProvider:
         return str(body["id"])
 
     def _jobs(self, pipeline_id: str) -> list[dict[str, Any]]:
+        pipeline_id = numeric_id(pipeline_id, "GitLab")
         jobs: list[dict[str, Any]] = []
         page = "1"
         for _ in range(MAX_JOB_PAGES):
@@ -125,8 +126,11 @@ class GitLabProvider:
         return sorted(jobs, key=lambda job: job.get("id", 0))
 
     def _pipeline_record(self, pipeline_id: str) -> dict[str, Any]:
+        pipeline_id = numeric_id(pipeline_id, "GitLab")
         response = self.api.request(
-            "GET", f"/projects/{self.project}/pipelines/{pipeline_id}", auth=self._read_auth
+            "GET",
+            f"/projects/{self.project}/pipelines/{pipeline_id}",
+            auth=self._read_auth,
         )
         record = self.api.json(response)
         if not isinstance(record, dict) or "status" not in record:
@@ -168,6 +172,7 @@ class GitLabProvider:
 
     def cancel(self, pipeline_id: str) -> None:
         """GitLab answers 200 to a cancel whatever the pipeline's state: read it back to know."""
+        pipeline_id = numeric_id(pipeline_id, "GitLab")
         if self.cancel_token is None:
             raise ProviderError(
                 "not_supported",

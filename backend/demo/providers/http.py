@@ -49,6 +49,14 @@ def provider_message(response: Any) -> str:
     return mask_secrets(" ".join(str(said).split()))[:MAX_QUOTED_CHARS]
 
 
+def numeric_id(value: str | int, provider: str) -> str:
+    """A pipeline or job id as it may go into a URL path: digits only."""
+    text = str(value)
+    if not text.isdigit():
+        raise ProviderError("not_found", f"{provider} has no pipeline {text!r}.")
+    return text
+
+
 def confirm_stopped(
     read_status: Callable[[], str],
     is_stopped: Callable[[str], bool],
