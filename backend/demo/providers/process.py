@@ -97,7 +97,6 @@ class ProcessPipelines:
         jobs: Sequence[JobSpec],
         *,
         environment_url: str | None = None,
-        env: Mapping[str, str] | None = None,
     ) -> str:
         """Record the pipeline and spawn its runner; return the pipeline id at once."""
         pipeline_id = f"{datetime.now(UTC):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
@@ -127,20 +126,21 @@ class ProcessPipelines:
             ],
         }
         write_json_atomic(directory / PIPELINE_FILE, record)
-        runner_env = {**os.environ, **(env or {})}
+        runner_env = dict(os.environ)
         runner_env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(BACKEND_DIR), runner_env.get("PYTHONPATH", "")) if p
         )
         try:
-            runner = subprocess.Popen(
-                [sys.executable, "-m", "demo.providers.runner", str(directory)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=open(directory / "runner.log", "ab"),  # noqa: SIM115 - the child owns it
-                env=runner_env,
-                # Outlives the request that started it; one killpg stops it and its command.
-                start_new_session=True,
-            )
+            with open(directory / "runner.log", "ab") as runner_log:
+                runner = subprocess.Popen(
+                    [sys.executable, "-m", "demo.providers.runner", str(directory)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=runner_log,
+                    env=runner_env,
+                    # Outlives the request that started it; one killpg stops it and its command.
+                    start_new_session=True,
+                )
         except OSError as error:
             raise ProviderError(
                 "runner_failed", f"The pipeline runner did not start: {error}."
