@@ -211,7 +211,7 @@ _ASSIGNMENT = re.compile(
     r"(?<![\w.$-])(?P<kq>\\?[\"']?)" + _KEY + r"(?P=kq)"
     r"(?P<sep>\s*(?::=|=>|=|:)\s*|(?(flag)[ \t]+|(?!)))"
     r"(?:\\\"(?P<v1>[^\n]*?)\\\"|\"(?P<v2>(?:[^\"\\\n]|\\.)*)\"|'(?P<v3>[^'\n]*)'"
-    r"|(?P<v4>[^\s\"'`,;&<>(){}\[\]\\]+))"
+    r"|(?P<v4>[^\s\"'`,;&<>(){}\[\]\\\x00-\x1f]+))"
 )
 _EMAIL = re.compile(
     r"(?:(?<=mailto:)|(?<![^\s<(\"'=,;\[]))([A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]{1,63}"
@@ -301,6 +301,8 @@ _AUTH_SCHEME = re.compile(
 _TERRAFORM_ADDRESS = re.compile(
     r"^(?:module\.[\w-]+(?:\[[^\]]*\])?\.)*(?:data\.)?[a-z0-9]+_[a-z0-9_]+\.[\w-]+(?:\[[^\]]*\])?$"
 )
+
+_ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?)")
 
 # Spans no heuristic rule may touch: ARNs, references and values already masked.
 _PROTECTED = re.compile(
@@ -442,6 +444,9 @@ def _inside(span: tuple[int, int], protected: list[tuple[int, int]]) -> bool:
 def secret_spans(text: str, known: Iterable[str] = ()) -> list[tuple[int, int]]:
     """Sorted, merged (start, end) spans of every secret in text."""
     spans: list[tuple[int, int]] = list(_known_spans(text, known))
+    # Colour codes glue onto keys and values (`\x1b[32mpassword=...`): the rules read a copy where
+    # each escape is blanked out with as many spaces, so every span still fits the original.
+    text = _ANSI_ESCAPE.sub(lambda escape: " " * len(escape.group()), text)
     for _name, pattern, group in _COMPILED_FORMAT_RULES:
         spans += [m.span(group) for m in pattern.finditer(text) if m.group(group)]
     protected = [m.span() for m in _PROTECTED.finditer(text)]

@@ -95,3 +95,15 @@ def test_a_bounded_log_of_64_kb_is_masked_whole() -> None:
     masked = mask_secrets(log)
     assert "hunter22" not in masked
     assert masked.count(MASK) == 300
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\x1b[32mpassword=hunter22\x1b[0m done", f"\x1b[32mpassword={MASK}\x1b[0m done"),
+        ("Authorization: Bearer abcdef123456789\x1b[0m", f"Authorization: Bearer {MASK}\x1b[0m"),
+        ("\x1b[0Kjane@example.com\x1b[0m", f"\x1b[0K{MASK}\x1b[0m"),
+    ],
+)
+def test_colour_codes_neither_hide_secrets_nor_get_masked(text: str, expected: str) -> None:
+    assert mask_secrets(text) == expected
