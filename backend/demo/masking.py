@@ -272,7 +272,7 @@ _MASKED_VALUE = re.compile(
 # `$VAR`, `${VAR}`, `${{ secrets.X }}`, `{{ .Token }}`, `%VAR%`, `$(cmd)`, `@Microsoft.KeyVault(`,
 # `{{resolve:secretsmanager:...}}`, `env:VAR`, Terraform/code references (`var.x`, `os.environ`).
 _REFERENCE_VALUE = re.compile(
-    r"^(?:\$\{?[\w.{} ]|\$\(|\{\{|\{%|%[\w(]|#\{|<%|@Microsoft\.KeyVault|!Ref\b|!Sub\b|env:|"
+    r"^(?:\$\{?[\w.{} ]|\$\(|\{\{|\{%|%[\w(]|#\{|<%|@Microsoft\.KeyVault|![A-Za-z]|env:|"
     r"(?:var|local|data|module|each|self|count|secrets|vars|inputs|env|process\.env|os\.environ"
     r"|config|settings|params|args|props|this)\.)"
 )
@@ -414,6 +414,8 @@ def _assignment_spans(text: str) -> Iterator[tuple[int, int]]:
                 scheme = _AUTH_SCHEME.match(value)
                 if scheme:
                     start, value = start + scheme.end(), value[scheme.end() :]
+                if group == "v4" and text.startswith("(", start + len(value)):
+                    break  # a function call: `jsonencode({...})`, `getenv("X")`
                 if _is_secret_value(value, strength, quoted=group != "v4"):
                     yield start, start + len(value)
                 break
