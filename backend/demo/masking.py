@@ -55,7 +55,7 @@ MASK = "[MASKED]"
 MIN_KNOWN_LENGTH = 6
 # Values behind an ambiguous key word must look random to count as secrets.
 MIN_ENTROPY_BITS = 3.0
-MIN_WEAK_VALUE_LENGTH = 12
+MIN_WEAK_VALUE_LENGTH = 10
 
 _known: set[str] = set()
 
@@ -289,6 +289,7 @@ _PUBLIC_MATERIAL = re.compile(
     r"|MII[BCDE]I[jC]ANBgkqhkiG9w0BAQEFAAOC)"
 )
 _HAS_DIGIT_OR_SYMBOL = re.compile(r"[\d_+/=!@#%^&*~-]")
+_SLUG = re.compile(r"[a-z0-9]+(?:[-._:][a-z0-9]+)+")
 _PATH = re.compile(r"(?:~|\.{1,2})?/?[\w.-]+(?:/[\w.-]+)+/?")
 _LOWER_PATH = re.compile(r"(?:~|\.{1,2})?/?[a-z0-9._-]+(?:/[a-z0-9._-]+)+/?")
 _RANDOM_SEGMENT = re.compile(r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)")
@@ -396,8 +397,21 @@ def _is_secret_value(value: str, strength: str, quoted: bool) -> bool:
         and not _UUID.match(value)
         and not _is_path(value)
         and " " not in value.strip()
+        and _looks_random(value)
+    )
+
+
+def _looks_random(value: str) -> bool:
+    """Random material mixes character classes; names and versions are lower-case slugs."""
+    if _SLUG.fullmatch(value):
+        return False  # `oidc-github`, `v1.2.3-beta`, `cloudfolio-demo-3f2a9c1e`
+    classes = sum(
+        bool(re.search(pattern, value)) for pattern in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z\d]")
+    )
+    return (
+        shannon_entropy(value) >= MIN_ENTROPY_BITS
         and bool(_HAS_DIGIT_OR_SYMBOL.search(value))
-        and shannon_entropy(value) >= MIN_ENTROPY_BITS
+        and (classes >= 3 or (classes >= 2 and len(value) >= 20))
     )
 
 
