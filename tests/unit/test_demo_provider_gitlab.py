@@ -242,3 +242,17 @@ def test_only_numeric_ids_reach_a_url(httpserver_ipv4, gitlab, pipeline_id):
         gitlab().pipeline(pipeline_id)
     assert caught.value.code == "not_found"
     assert httpserver_ipv4.log == []
+
+
+def test_a_huge_trace_is_read_only_up_to_its_end(httpserver_ipv4, gitlab, monkeypatch):
+    monkeypatch.setattr("demo.providers.http.MAX_LOG_BYTES", 100_000)
+    httpserver_ipv4.expect_request(f"{API}/pipelines/287/jobs").respond_with_json(
+        [gitlab_job(901, "terraform-apply", "deploy", "running", 3.0)]
+    )
+    trace = "".join(f"line {n}\n" for n in range(100_000)) + "Apply complete!\n"
+    httpserver_ipv4.expect_request(f"{API}/jobs/901/trace").respond_with_data(
+        trace, content_type="text/plain"
+    )
+    (log,) = gitlab().logs("287")
+    assert log.text.endswith("line 99999\nApply complete!\n")
+    assert len(log.text) == 100_000 and "line 1\n" not in log.text

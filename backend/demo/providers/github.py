@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from demo.providers.base import Action, Job, JobLog, Pipeline, ProviderError, Status
-from demo.providers.http import HttpApi, confirm_stopped, numeric_id
+from demo.providers.http import HttpApi, confirm_stopped, log_tail, numeric_id
 
 TokenSource = Callable[[], str]
 
@@ -202,12 +202,12 @@ class GitHubActionsProvider:
         if response.status_code in (404, 410):
             return ""
         if response.status_code == 200:
-            return response.text
+            return log_tail(response)
         location = response.headers.get("Location")
         if not location:
             raise ProviderError("bad_response", "GitHub redirected a job log to nowhere.")
         # The signed URL is the credential: no token goes with it, and it is used at once.
-        return self.api.request("GET", location, ok=(200,)).text
+        return log_tail(self.api.request("GET", location, ok=(200,), stream=True))
 
     def logs(self, pipeline_id: str) -> list[JobLog]:
         return [

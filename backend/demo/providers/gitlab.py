@@ -12,7 +12,13 @@ from typing import Any
 from urllib.parse import quote
 
 from demo.providers.base import Action, Job, JobLog, Pipeline, ProviderError, Status
-from demo.providers.http import HttpApi, confirm_stopped, numeric_id, provider_message
+from demo.providers.http import (
+    HttpApi,
+    confirm_stopped,
+    log_tail,
+    numeric_id,
+    provider_message,
+)
 
 TokenSource = Callable[[], str]
 
@@ -165,8 +171,9 @@ class GitLabProvider:
                 f"/projects/{self.project}/jobs/{job['id']}/trace",
                 auth=self._read_auth,
                 ok=(200, 404),  # a job that has not started has no trace yet
+                stream=True,
             )
-            text = response.text if response.status_code == 200 else ""
+            text = log_tail(response) if response.status_code == 200 else ""
             logs.append(JobLog(job_id=str(job["id"]), name=job.get("name", ""), text=text))
         return logs
 

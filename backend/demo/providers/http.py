@@ -19,6 +19,8 @@ from demo.providers.base import ProviderError
 # (connect, read) seconds: a Lambda answering a visitor cannot wait on a slow CI API for long.
 DEFAULT_TIMEOUT = (3.05, 10.0)
 MAX_QUOTED_CHARS = 300
+# A job log is read up to this many bytes from its end; the API shows far less (the last 64 KB).
+MAX_LOG_BYTES = 1024 * 1024
 
 STATUS_CODES = {
     401: ("unauthorized", False),
@@ -47,6 +49,18 @@ def provider_message(response: Any) -> str:
         if not isinstance(said, str):
             said = json.dumps(said)
     return mask_secrets(" ".join(str(said).split()))[:MAX_QUOTED_CHARS]
+
+
+def log_tail(response: Any) -> str:
+    """The end of a streamed plain-text log, never holding more than about MAX_LOG_BYTES."""
+    max_bytes = MAX_LOG_BYTES
+    kept = bytearray()
+    for chunk in response.iter_content(chunk_size=64 * 1024):
+        kept += chunk
+        if len(kept) > 2 * max_bytes:
+            del kept[: len(kept) - max_bytes]
+    response.close()
+    return bytes(kept[-max_bytes:]).decode(response.encoding or "utf-8", errors="replace")
 
 
 def numeric_id(value: str | int, provider: str) -> str:
