@@ -46,7 +46,16 @@ THEME_STATIC_DIR = "theme"
 THEME_STATIC_PATHS = ["static"]
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["cloudfolio_assets", "cloudfolio_widgets", "cloudfolio_sitemap"]
+PLUGINS = [
+    "cloudfolio_assets",
+    "cloudfolio_widgets",
+    "cloudfolio_sitemap",
+    "cloudfolio_images",
+    "cloudfolio_tables",
+    "cloudfolio_cards",
+]
+# Encoded images and social cards are kept here between builds (see docs/authoring.md).
+CACHE_PATH = "build/cache"
 
 # Clean URLs: every page is a directory index, so links never show .html.
 ARTICLE_URL = "posts/{slug}/"
