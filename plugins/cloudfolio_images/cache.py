@@ -1,7 +1,8 @@
 """Encoded files kept under the hash of everything that went into them.
 
 A rebuild asks for the same inputs again and reads the stored bytes instead of decoding and
-encoding; a changed source, setting or Pillow version is a different key, so nothing goes stale.
+encoding; a changed source, setting, encoder module or Pillow version is a different key, so
+nothing goes stale.
 """
 
 from __future__ import annotations
@@ -10,27 +11,30 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import PIL
 
-# Bump when the encoding code changes its output for the same inputs.
-ENCODING_VERSION = 1
 
-
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def files_digest(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+    return digest.hexdigest()
 
 
 class EncodingCache:
-    def __init__(self, root: Path) -> None:
+    """`code` are the modules that produce the bytes: editing one is a new key, like new inputs."""
+
+    def __init__(self, root: Path, code: Iterable[Path]) -> None:
         self.root = root
+        self.code = files_digest(code)
         self.hits = 0
         self.misses = 0
 
     def path_for(self, inputs: object, suffix: str) -> Path:
-        material = json.dumps([ENCODING_VERSION, PIL.__version__, inputs], sort_keys=True)
+        material = json.dumps([self.code, PIL.__version__, inputs], sort_keys=True)
         key = hashlib.sha256(material.encode()).hexdigest()
         return self.root / key[:2] / f"{key}{suffix}"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from cloudfolio_assets.fingerprint import fingerprinted
 from cloudfolio_assets.links import site_path
 
+from . import encoding as encoding_module
 from .cache import EncodingCache
 from .encoding import Encoding, encode, inspect, load, modern_encodings, resized
 from .settings import OUTPUT_DIR, ImageSettings
@@ -53,32 +54,36 @@ def widths_for(source_width: int, configured: tuple[int, ...]) -> list[int]:
     return widths
 
 
-def _slug(stem: str) -> str:
+def slug(stem: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "-", stem.lower()).strip("-") or "image"
 
 
 class Renditions:
     """Makes renditions for one build, reusing encodings from the cache, and writes the files."""
 
-    def __init__(self, settings: ImageSettings) -> None:
+    def __init__(self, settings: ImageSettings, code: tuple[Path, ...] = ()) -> None:
         self.settings = settings
-        self.cache = EncodingCache(settings.cache_root)
+        self.cache = EncodingCache(settings.cache_root, (Path(encoding_module.__file__), *code))
         self.published: set[str] = set()
 
     def publish(self, name: str, data: bytes) -> str:
+        """Writes `data` under its content-hashed name; returns that name, relative to the site."""
         relative = fingerprinted(f"{OUTPUT_DIR}/{name}", data)
         target = self.settings.output_root / relative
         if not target.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         self.published.add(relative)
+        return relative
+
+    def url(self, relative: str) -> str:
         return site_path(self.settings.site_url, relative)
 
     def of(self, path: Path) -> Rendition:
         data = path.read_bytes()
         if path.suffix.lower() == ".svg":
             width, height = svg_size(data)
-            url = self.publish(f"{_slug(path.stem)}.svg", data)
+            url = self.url(self.publish(f"{slug(path.stem)}.svg", data))
             return Rendition(width, height, url, {})
         return self._raster(path, data)
 
@@ -108,7 +113,8 @@ class Renditions:
                     lambda w=width, e=encoding: encode(resized(source_pixels(), w), e),
                 )
                 height = max(1, round(info.height * width / info.width))
-                url = self.publish(f"{_slug(path.stem)}-{width}.{encoding.suffix}", encoded)
+                name = f"{slug(path.stem)}-{width}.{encoding.suffix}"
+                url = self.url(self.publish(name, encoded))
                 files.append(Candidate(url, width, height, len(encoded)))
             candidates[encoding.mime] = tuple(files)
         fallback = candidates[info.fallback().mime]
