@@ -32,7 +32,9 @@ class ImagePipeline:
     def replace(self, img: ElementTree.Element, source: Path | None, first: bool):
         """The element to put where `img` is, or None to leave it (after noting a problem)."""
         src = img.get("src") or ""
-        decorative = img.attrib.pop(DECORATIVE, None) is not None
+        # attr_list stores a bare word as an attribute whose value is None.
+        decorative = DECORATIVE in img.attrib
+        img.attrib.pop(DECORATIVE, None)
         markdown_file = source or self.settings.content_root / "<markdown>"
 
         def problem(message: str, *, empty_alt: bool = False) -> None:

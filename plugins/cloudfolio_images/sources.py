@@ -74,7 +74,7 @@ def resolve(src: str, source: Path, content_root: Path) -> Path:
         if candidate.is_file() and candidate.is_relative_to(root):
             return candidate
     looked = ", ".join(display(c) for c in dict.fromkeys(Path(os.path.normpath(c)) for c in candidates))
-    raise ImageNotFound(f"image {src!r} not found (looked for {looked})")
+    raise ImageNotFound(f"not found (looked for {looked})")
 
 
 def line_of(source: Path, src: str, *, empty_alt: bool = False) -> int | None:
