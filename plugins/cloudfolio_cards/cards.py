@@ -101,5 +101,7 @@ class Cards:
             encoding,
             lambda: encode(fitted(load(data), CARD_SIZE), encoding),
         )
-        relative = self.renditions.publish(f"{CARD_DIR}/{slug(content.slug)}.{encoding.suffix}", encoded)
+        relative = self.renditions.publish(
+            f"{CARD_DIR}/{slug(content.slug)}.{encoding.suffix}", encoded
+        )
         return self._card(relative, alt, encoding.mime)

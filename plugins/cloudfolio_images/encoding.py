@@ -53,9 +53,7 @@ class SourceInfo:
     def fallback(self) -> Encoding:
         """The format every browser reads: JPEG for photos, PNG where there is transparency or
         where JPEG would blur a drawing (PNG and GIF sources)."""
-        if self.format in PHOTO_FORMATS or (
-            self.format in ("WEBP", "AVIF") and not self.has_alpha
-        ):
+        if self.format in PHOTO_FORMATS or (self.format in ("WEBP", "AVIF") and not self.has_alpha):
             return JPEG
         return PNG
 

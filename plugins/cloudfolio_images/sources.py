@@ -73,7 +73,9 @@ def resolve(src: str, source: Path, content_root: Path) -> Path:
         candidate = Path(os.path.normpath(candidate))
         if candidate.is_file() and candidate.is_relative_to(root):
             return candidate
-    looked = ", ".join(display(c) for c in dict.fromkeys(Path(os.path.normpath(c)) for c in candidates))
+    looked = ", ".join(
+        display(c) for c in dict.fromkeys(Path(os.path.normpath(c)) for c in candidates)
+    )
     raise ImageNotFound(f"not found (looked for {looked})")
 
 

@@ -38,7 +38,9 @@ def photo_with_gps(size: tuple[int, int] = (2000, 1500)) -> bytes:
 
 def diagram_png(size: tuple[int, int] = (1000, 500)) -> bytes:
     image = Image.new("RGBA", size, (253, 253, 252, 255))
-    ImageDraw.Draw(image).rectangle((40, 40, size[0] - 40, size[1] - 40), outline="#0b57a4", width=8)
+    ImageDraw.Draw(image).rectangle(
+        (40, 40, size[0] - 40, size[1] - 40), outline="#0b57a4", width=8
+    )
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
