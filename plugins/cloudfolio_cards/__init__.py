@@ -1,6 +1,6 @@
 """Social cards: og:image, og:image:alt and twitter:card=summary_large_image on every page.
 
-Each post and page gets a 1200×630 PNG drawn at build time with Pillow: its title (wrapped and,
+Each post and page gets a 1200x630 PNG drawn at build time with Pillow: its title (wrapped and,
 if need be, shrunk to fit), the site name and the date, in the theme's colours and its shipped
 font. ``Image: images/cover.jpg`` plus ``Image_alt:`` in the metadata use the author's own picture
 instead, cropped to the same size. Listing pages (home, archive, tags) share a card for the site.

@@ -1,4 +1,4 @@
-"""Drawing a 1200×630 social card: site name, title (wrapped to fit), date and address."""
+"""Drawing a 1200x630 social card: site name, title (wrapped to fit), date and address."""
 
 from __future__ import annotations
 

@@ -86,7 +86,7 @@ class ImageExtension(Extension):
         super().__init__()
         self.pipeline = pipeline
 
-    def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
+    def extendMarkdown(self, md) -> None:
         md.treeprocessors.register(
             ImageTreeprocessor(md, self.pipeline), "cloudfolio_images", PRIORITY
         )

@@ -37,7 +37,7 @@ class TableAlignTreeprocessor(Treeprocessor):
 
 
 class TableAlignExtension(Extension):
-    def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
+    def extendMarkdown(self, md) -> None:
         # Tables are built by a block processor, so every cell exists when tree processors run.
         md.treeprocessors.register(TableAlignTreeprocessor(md), "cloudfolio_tables", 7)
 
