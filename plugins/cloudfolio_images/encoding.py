@@ -31,7 +31,7 @@ class Encoding:
 JPEG = Encoding("JPEG", "image/jpeg", "jpg", {"quality": 82, "optimize": True, "progressive": True})
 PNG = Encoding("PNG", "image/png", "png", {"optimize": True})
 WEBP = Encoding("WEBP", "image/webp", "webp", {"quality": 80, "method": 5})
-AVIF = Encoding("AVIF", "image/avif", "avif", {"quality": 55, "speed": 6})
+AVIF = Encoding("AVIF", "image/avif", "avif", {"quality": 55, "speed": 7})
 
 
 class UnsupportedImage(ValueError):

@@ -52,7 +52,7 @@ def test_a_raster_image_becomes_a_picture_with_modern_sources_and_a_fallback(bui
         assert source["sizes"] == DEFAULT_SIZES
         suffix = {"image/avif": ".avif", "image/webp": ".webp"}[source["type"]]
         assert all(url.endswith(suffix) for url, _ in parse_srcset(source["srcset"]))
-    # The 2000 px photo: every default width, none wider than 1600; the JPEG fallback.
+    # The 1700 px photo: every default width, none wider than 1600; the JPEG fallback.
     assert [w for _, w in parse_srcset(photo["srcset"])] == [480, 800, 1200, 1600]
     assert all(url.endswith(".jpg") for url, _ in parse_srcset(photo["srcset"]))
     assert (photo["width"], photo["height"]) == ("1600", "1200")
@@ -176,21 +176,20 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert "broken.md:10:" in lines[2] and "Content-Security-Policy" in lines[2]
 
 
-def test_a_second_build_reuses_every_encoding_from_the_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_second_build_reuses_every_encoding_and_card_from_the_cache(
+    built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    content = sample_content(tmp_path)
-    first = build(tmp_path, content, output="first")
-    cache_files = {p: p.stat().st_mtime_ns for p in (tmp_path / "cache").rglob("*") if p.is_file()}
-    assert cache_files
+    content, first = built
+    cache = first.parent / "cache"
+    before = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
+    assert before
 
     def no_encoding(*args, **kwargs):
-        raise AssertionError("a cached build encoded an image")
+        raise AssertionError("a cached build encoded an image or drew a card")
 
     monkeypatch.setattr(Image.Image, "save", no_encoding)
-    second = build(tmp_path, content, output="second")
-    after = {p: p.stat().st_mtime_ns for p in (tmp_path / "cache").rglob("*") if p.is_file()}
-    assert after == cache_files
+    second = build_site(tmp_path / "second", PATH=str(content), CACHE_PATH=str(cache))
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()} == before
     published = sorted(p.relative_to(first).as_posix() for p in (first / "images").rglob("*.*"))
     assert published == sorted(
         p.relative_to(second).as_posix() for p in (second / "images").rglob("*.*")

@@ -9,6 +9,8 @@ from cloudfolio_tables import TableAlignExtension
 from test_site_build import Page, build_site
 from writing_samples import post, write
 
+from cloudfolio import paths
+
 TABLE = """
 | Name | Count | Note | Plain |
 |:-----|------:|:----:|-------|
@@ -53,3 +55,12 @@ def test_a_built_post_has_aligned_columns_and_no_style_attribute(tmp_path: Path)
     stylesheet = next((site / "theme" / "css").glob("main.*.css")).read_text()
     for alignment in ("left", "center", "right"):
         assert f".align-{alignment} {{\n  text-align: {alignment};" in stylesheet
+
+
+def test_the_aligned_table_in_the_authoring_guide_renders_aligned() -> None:
+    guide = (paths.ROOT / "docs" / "authoring.md").read_text()
+    blocks = guide.split("```markdown\n")[1:]
+    [example] = [b.split("```")[0] for b in blocks if "|:---" in b or "|:--" in b]
+    html = markdown.markdown(example, extensions=["tables", TableAlignExtension()])
+    assert "style=" not in html
+    assert {c[1] for c in cells(html)} == {"align-left", "align-center"}

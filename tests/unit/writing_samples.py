@@ -22,7 +22,7 @@ SVG = (
 )
 
 
-def photo_with_gps(size: tuple[int, int] = (2000, 1500)) -> bytes:
+def photo_with_gps(size: tuple[int, int] = (1700, 1275)) -> bytes:
     """A JPEG as a phone writes it: EXIF with GPS position, orientation and an XMP packet."""
     image = Image.new("RGB", size, "#dfe7ef")
     draw = ImageDraw.Draw(image)
