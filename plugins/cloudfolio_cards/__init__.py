@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 
+from cloudfolio_images import content_objects
 from pelican import signals
 
 from .cards import Cards, SocialCard
@@ -22,19 +23,6 @@ __all__ = ["CardError", "SocialCard", "register"]
 logger = logging.getLogger(__name__)
 
 SITE_CARD = "cloudfolio_site_card"
-# Every list of content objects the article and page generators keep (drafts render too).
-CONTENT_LISTS = (
-    "articles",
-    "translations",
-    "hidden_articles",
-    "hidden_translations",
-    "drafts",
-    "drafts_translations",
-    "pages",
-    "hidden_pages",
-    "draft_pages",
-    "draft_translations",
-)
 
 
 class CardError(ValueError):
@@ -45,13 +33,8 @@ def attach_cards(generators) -> None:
     if not generators:
         return
     cards = Cards(generators[0].settings)
-    seen: set[int] = set()
-    for generator in generators:
-        for name in CONTENT_LISTS:
-            for content in getattr(generator, name, None) or []:
-                if id(content) not in seen:
-                    seen.add(id(content))
-                    content.social_card = cards.for_content(content)
+    for _, content in content_objects(generators):
+        content.social_card = cards.for_content(content)
     generators[0].context[SITE_CARD] = cards.for_site()
     cache = cards.renditions.cache
     logger.info("social cards: %d drawn, %d from the cache", cache.misses, cache.hits)

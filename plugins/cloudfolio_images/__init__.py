@@ -16,6 +16,9 @@ Settings:
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 from pelican import signals
 
@@ -23,7 +26,7 @@ from .markdown_ext import DECORATIVE, ImageExtension, ImagePipeline
 from .settings import image_settings
 from .sources import track_sources
 
-__all__ = ["DECORATIVE", "ImageError", "pipeline_of", "register"]
+__all__ = ["DECORATIVE", "ImageError", "content_objects", "pipeline_of", "register"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +49,53 @@ def pipeline_of(settings) -> ImagePipeline | None:
     return next((e.pipeline for e in extensions if isinstance(e, ImageExtension)), None)
 
 
+# Every list of content objects the article and page generators keep (drafts render too).
+CONTENT_LISTS = (
+    "articles",
+    "translations",
+    "hidden_articles",
+    "hidden_translations",
+    "drafts",
+    "drafts_translations",
+    "pages",
+    "hidden_pages",
+    "draft_pages",
+    "draft_translations",
+)
+
+
+def content_objects(generators) -> Iterator[tuple[Any, Any]]:
+    """(generator, content) for every post and page the build will render, each once."""
+    seen: set[int] = set()
+    for generator in generators:
+        for name in CONTENT_LISTS:
+            for content in getattr(generator, name, None) or []:
+                if id(content) not in seen:
+                    seen.add(id(content))
+                    yield generator, content
+
+
+def convert_cached_content(pipeline: ImagePipeline, generators) -> None:
+    """Posts Pelican's content cache supplied were not converted, so their images were neither
+    checked nor written to this output, and may point at an older version of a picture: convert
+    those again. Posts without images keep the cache's saving."""
+    for generator, content in content_objects(generators):
+        source = Path(content.source_path).resolve()
+        if source in pipeline.converted or "<img" not in (content._content or ""):
+            continue
+        reader = generator.readers.readers.get(source.suffix.lstrip("."))
+        if reader is not None:
+            content._content, _ = reader.read(str(source))
+
+
 def report_problems(generators) -> None:
     """After every file is read and before anything is written: fail once, listing them all."""
     pipeline = pipeline_of(generators[0].settings) if generators else None
     if pipeline is None:
         return
+    convert_cached_content(pipeline, generators)
     problems, pipeline.problems = pipeline.problems, []
+    pipeline.converted.clear()
     cache = pipeline.renditions.cache
     logger.info(
         "images: %d files published, %d encoded, %d from the cache",

@@ -28,6 +28,8 @@ class ImagePipeline:
         self.settings = settings
         self.renditions = Renditions(settings)
         self.problems: list[str] = []
+        # Markdown files converted in this build; the rest came from Pelican's content cache.
+        self.converted: set[Path] = set()
 
     def replace(self, img: ElementTree.Element, source: Path | None, first: bool):
         """The element to put where `img` is, or None to leave it (after noting a problem)."""
@@ -74,6 +76,8 @@ class ImageTreeprocessor(Treeprocessor):
     def run(self, root: ElementTree.Element) -> None:
         parents = {child: parent for parent in root.iter() for child in parent}
         source = CURRENT_SOURCE.get()
+        if source is not None:
+            self.pipeline.converted.add(source.resolve())
         for index, img in enumerate(list(root.iter("img"))):
             replacement = self.pipeline.replace(img, source, first=index == 0)
             if replacement is not None and replacement is not img:

@@ -14,8 +14,18 @@ from cloudfolio_images.renditions import widths_for
 from cloudfolio_images.settings import DEFAULT_SIZES
 from PIL import ExifTags, Image
 from test_site_build import Page, build_site
-from writing_samples import GPS, SVG, XMP_MARKER, photo_with_gps, post, sample_content, write
+from writing_samples import (
+    GPS,
+    SVG,
+    XMP_MARKER,
+    diagram_png,
+    photo_with_gps,
+    post,
+    sample_content,
+    write,
+)
 
+from cloudfolio import site
 from cloudfolio.publish.headers import IMMUTABLE, cache_control, content_type
 
 RASTER_SUFFIXES = {".jpg", ".png", ".webp", ".avif"}
@@ -201,3 +211,26 @@ def test_widths_never_exceed_the_source_or_the_setting() -> None:
     assert widths_for(1600, (480, 800, 1200, 1600)) == [480, 800, 1200, 1600]
     assert widths_for(1000, (480, 800, 1200, 1600)) == [480, 800, 1000]
     assert widths_for(300, (480, 800, 1200, 1600)) == [300]
+
+
+def published_images(output: Path) -> dict[str, bytes]:
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("images/*.*")}
+
+
+def test_incremental_rebuilds_publish_the_images_of_cached_posts_and_see_changed_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(site, "CACHE_ROOT", tmp_path / "pelican-cache")
+    content = tmp_path / "content"
+    write(content, "images/diagram.png", diagram_png((600, 300)))
+    write(content, "posts/a.md", post("A", "![A framed diagram](/images/diagram.png)", slug="a"))
+    write(content, "posts/b.md", post("B", "No pictures.", slug="b"))
+    site.build(tmp_path / "warm", content, incremental=True)
+    # The picture changes, its post does not: Pelican's cache would serve the old HTML.
+    write(content, "images/diagram.png", diagram_png((500, 250)))
+    incremental = site.build(tmp_path / "incremental", content, incremental=True)
+    clean = site.build(tmp_path / "clean", content)
+    assert published_images(incremental) == published_images(clean)
+    html = (incremental / "posts/a/index.html").read_text()
+    assert 'width="500"' in html
+    assert html == (clean / "posts/a/index.html").read_text()
