@@ -85,8 +85,7 @@ def image_savings(site: Path) -> list[tuple[str, int, int]]:
     rows = []
     for markdown in sorted(CONTENT.rglob("*.md")):
         references = [
-            line.split("](", 1)[1].split(")", 1)[0].split()[0]
-            for line in _image_lines(markdown)
+            line.split("](", 1)[1].split(")", 1)[0].split()[0] for line in _image_lines(markdown)
         ]
         if not references:
             continue
@@ -141,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {reference:<32} {original:>9,} B -> {served:>7,} B  ({served / original:6.1%})")
     if savings:
         saved = total_original - total_served
-        print(f"  {'total':<32} {total_original:>9,} B -> {total_served:>7,} B  (saves {saved:,} B)")
+        print(
+            f"  {'total':<32} {total_original:>9,} B -> {total_served:>7,} B  (saves {saved:,} B)"
+        )
     return 0
 
 

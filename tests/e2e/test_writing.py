@@ -45,7 +45,9 @@ def test_every_image_loads_and_the_browser_picks_a_modern_format(
     # Lazy images load once they come near the viewport.
     for index in range(images.count()):
         images.nth(index).scroll_into_view_if_needed()
-    page.wait_for_function("() => [...document.querySelectorAll('main img')].every(i => i.complete)")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('main img')].every(image => image.complete)"
+    )
     loaded = page.evaluate(
         "() => [...document.querySelectorAll('main img')]"
         ".map(i => ({src: i.currentSrc, natural: i.naturalWidth, shown: i.clientWidth}))"
@@ -56,9 +58,7 @@ def test_every_image_loads_and_the_browser_picks_a_modern_format(
     assert rasters and all(image["src"].endswith(".avif") for image in rasters), rasters
 
 
-def test_aligned_columns_render_aligned_with_no_csp_violation(
-    page: Page, article_url: str
-) -> None:
+def test_aligned_columns_render_aligned_with_no_csp_violation(page: Page, article_url: str) -> None:
     messages: list[str] = []
     page.add_init_script(CSP_LISTENER)
     page.on("console", lambda message: messages.append(message.text))
