@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from .svg import SvgSizeError
 DECORATIVE = "decorative"
 # After attr_list (priority 8) has applied {…} attributes, before the tree is serialised.
 PRIORITY = 6
+RAW_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+RAW_SRC = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
 
 
 class ImagePipeline:
@@ -31,6 +34,23 @@ class ImagePipeline:
         # Markdown files converted in this build; the rest came from Pelican's content cache.
         self.converted: set[Path] = set()
 
+    def problem(self, source: Path | None, src: str, message: str, empty_alt: bool = False):
+        markdown_file = source or self.settings.content_root / "<markdown>"
+        line = line_of(markdown_file, src, empty_alt=empty_alt) if source else None
+        self.problems.append(f"{location(markdown_file, line)}: {message}")
+
+    def raw_html(self, html: str, source: Path | None) -> None:
+        """An <img> typed as HTML is neither checked nor processed, and its file not published."""
+        for tag in RAW_IMG.findall(html):
+            match = RAW_SRC.search(tag)
+            src = match.group(1) if match else ""
+            self.problem(
+                source,
+                src or "<img",
+                f"image {src!r} is written as HTML: write it as Markdown, ![A short description]"
+                f"({src}), so it is checked, resized and published",
+            )
+
     def replace(self, img: ElementTree.Element, source: Path | None, first: bool):
         """The element to put where `img` is, or None to leave it (after noting a problem)."""
         src = img.get("src") or ""
@@ -40,8 +60,7 @@ class ImagePipeline:
         markdown_file = source or self.settings.content_root / "<markdown>"
 
         def problem(message: str, *, empty_alt: bool = False) -> None:
-            line = line_of(markdown_file, src, empty_alt=empty_alt) if source else None
-            self.problems.append(f"{location(markdown_file, line)}: {message}")
+            self.problem(source, src, message, empty_alt)
 
         if decorative:
             img.set("alt", "")
@@ -78,6 +97,8 @@ class ImageTreeprocessor(Treeprocessor):
         source = CURRENT_SOURCE.get()
         if source is not None:
             self.pipeline.converted.add(source.resolve())
+        for block in self.md.htmlStash.rawHtmlBlocks:
+            self.pipeline.raw_html(str(block), source)
         for index, img in enumerate(list(root.iter("img"))):
             replacement = self.pipeline.replace(img, source, first=index == 0)
             if replacement is not None and replacement is not img:

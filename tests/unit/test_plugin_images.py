@@ -173,17 +173,21 @@ def test_an_image_without_alt_text_fails_the_build_naming_file_and_line(
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     content = tmp_path / "content"
-    body = "![](a.png)\n\n![Missing](images/missing.png)\n\n![Remote](https://cdn.example/x.png)\n"
+    body = (
+        "![](a.png)\n\n![Missing](images/missing.png)\n\n![Remote](https://cdn.example/x.png)\n\n"
+        '<p><img src="raw.png" alt="Typed as HTML"></p>\n'
+    )
     write(content, "posts/broken.md", post("Broken", body, slug="broken"))
     with pytest.raises(ImageError) as failure:
         build(tmp_path, content)
     lines = str(failure.value).splitlines()[1:]
-    assert len(lines) == 3
-    assert "broken.md:6: image 'a.png' has no alt text" in lines[0]
-    assert "broken.md:8: image 'images/missing.png': not found" in lines[1]
-    assert "content/posts/images/missing.png" in lines[1]
-    assert "content/images/missing.png" in lines[1]
-    assert "broken.md:10:" in lines[2] and "Content-Security-Policy" in lines[2]
+    assert len(lines) == 4
+    assert "broken.md:12: image 'raw.png' is written as HTML" in lines[0]
+    assert "broken.md:6: image 'a.png' has no alt text" in lines[1]
+    assert "broken.md:8: image 'images/missing.png': not found" in lines[2]
+    assert "content/posts/images/missing.png" in lines[2]
+    assert "content/images/missing.png" in lines[2]
+    assert "broken.md:10:" in lines[3] and "Content-Security-Policy" in lines[3]
 
 
 def test_a_second_build_reuses_every_encoding_and_card_from_the_cache(
