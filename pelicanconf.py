@@ -56,7 +56,7 @@ PLUGINS = [
     "cloudfolio_cards",
 ]
 # Encoded images and social cards are kept here between builds (see docs/authoring.md).
-CACHE_PATH = "build/cache"
+CLOUDFOLIO_IMAGE_CACHE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "build", "cache")
 # cloudfolio_images fails the build on a missing alt text, so an empty one that is left marks a
 # decorative image on purpose; Pelican's own warning about it would only be noise.
 LOG_FILTER = [(logging.WARNING, "Empty alt attribute for image %s in %s")]

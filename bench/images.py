@@ -49,7 +49,8 @@ def build(output: Path, cache: Path, plugin_list: list[str]) -> float:
         [
             sys.executable, "-m", "pelican", str(CONTENT), "-s", str(ROOT / "pelicanconf.py"),
             "-o", str(output), "--delete-output-directory", "--fatal", "errors", "-q",
-            "-e", f"PLUGINS={json.dumps(plugin_list)}", f"CACHE_PATH={json.dumps(str(cache))}",
+            "-e", f"PLUGINS={json.dumps(plugin_list)}",
+            f"CLOUDFOLIO_IMAGE_CACHE={json.dumps(str(cache))}",
         ],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip

@@ -4,7 +4,8 @@ Each post and page gets a 1200x630 PNG drawn at build time with Pillow: its titl
 if need be, shrunk to fit), the site name and the date, in the theme's colours and its shipped
 font. ``Image: images/cover.jpg`` plus ``Image_alt:`` in the metadata use the author's own picture
 instead, cropped to the same size. Listing pages (home, archive, tags) share a card for the site.
-Cards are kept in CACHE_PATH/cloudfolio-cards by their inputs, so an unchanged post costs nothing.
+Cards are kept in CLOUDFOLIO_IMAGE_CACHE/cloudfolio-cards by their inputs, so an unchanged post
+costs nothing.
 
 The theme asks ``social_card(article or page)`` for the card to put in its meta tags.
 """

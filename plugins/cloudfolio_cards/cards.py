@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from cloudfolio_images.cache import files_digest
 from cloudfolio_images.encoding import UnsupportedImage, encode, fitted, inspect, load
 from cloudfolio_images.renditions import Renditions, slug
-from cloudfolio_images.settings import image_settings
+from cloudfolio_images.settings import build_cache, image_settings
 from cloudfolio_images.sources import ImageNotFound, line_of, location, resolve
 from markupsafe import Markup
 
@@ -43,7 +43,7 @@ class Cards:
         images = image_settings(settings)
         self.content_root = images.content_root
         self.renditions = Renditions(
-            replace(images, cache_root=Path(settings["CACHE_PATH"]) / CACHE_DIR),
+            replace(images, cache_root=build_cache(settings) / CACHE_DIR),
             code=(Path(render.__file__),),
         )
         self.style = card_style(settings)

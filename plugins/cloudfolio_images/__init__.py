@@ -10,7 +10,8 @@ text fails the build unless it is marked ``{decorative}``.
 Settings:
     CLOUDFOLIO_IMAGE_WIDTHS  widths in pixels (default 480, 800, 1200, 1600)
     CLOUDFOLIO_IMAGE_SIZES   the sizes attribute (default: the theme's text column)
-    CACHE_PATH               encodings are kept in CACHE_PATH/cloudfolio-images between builds
+    CLOUDFOLIO_IMAGE_CACHE   encodings are kept in <it>/cloudfolio-images between builds
+                             (default: Pelican's CACHE_PATH)
 """
 
 from __future__ import annotations

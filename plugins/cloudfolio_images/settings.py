@@ -28,6 +28,12 @@ class ImageSettings:
     site_url: str
 
 
+def build_cache(settings: dict[str, Any]) -> Path:
+    """CLOUDFOLIO_IMAGE_CACHE, else Pelican's CACHE_PATH. Its own setting, so the local stack's
+    incremental rebuilds (which move Pelican's content cache) still find every encoding."""
+    return Path(settings.get("CLOUDFOLIO_IMAGE_CACHE") or settings["CACHE_PATH"])
+
+
 def image_settings(settings: dict[str, Any]) -> ImageSettings:
     widths = settings.get("CLOUDFOLIO_IMAGE_WIDTHS", DEFAULT_WIDTHS)
     if (
@@ -46,6 +52,6 @@ def image_settings(settings: dict[str, Any]) -> ImageSettings:
         sizes=sizes.strip(),
         content_root=Path(settings["PATH"]),
         output_root=Path(settings["OUTPUT_PATH"]),
-        cache_root=Path(settings["CACHE_PATH"]) / CACHE_DIR,
+        cache_root=build_cache(settings) / CACHE_DIR,
         site_url=settings["SITEURL"],
     )

@@ -72,7 +72,9 @@ def test_a_post_can_bring_its_own_picture(tmp_path: Path) -> None:
     write(content, "posts/images/cover.jpg", photo_with_gps((1600, 1200)))
     extra = "Image: images/cover.jpg\nImage_alt: An orange disc on a pale background\n"
     write(content, "posts/cover.md", post("Cover", "Text.", slug="cover", extra=extra))
-    site = build_site(tmp_path / "site", PATH=str(content), CACHE_PATH=str(tmp_path / "cache"))
+    site = build_site(
+        tmp_path / "site", PATH=str(content), CLOUDFOLIO_IMAGE_CACHE=str(tmp_path / "cache")
+    )
     parsed = Page((site / "posts/cover/index.html").read_text())
     assert parsed.meta("og:image:alt") == "An orange disc on a pale background"
     assert parsed.meta("og:image:type") == "image/jpeg"
@@ -90,7 +92,9 @@ def test_an_own_picture_without_a_description_fails_the_build(tmp_path: Path) ->
         post("Cover", "Text.", slug="cover", extra="Image: images/cover.jpg\n"),
     )
     with pytest.raises(CardError, match=r"posts/cover\.md:5: Image: needs an Image_alt"):
-        build_site(tmp_path / "site", PATH=str(content), CACHE_PATH=str(tmp_path / "cache"))
+        build_site(
+            tmp_path / "site", PATH=str(content), CLOUDFOLIO_IMAGE_CACHE=str(tmp_path / "cache")
+        )
 
 
 LONG_TITLE = (

@@ -32,7 +32,7 @@ RASTER_SUFFIXES = {".jpg", ".png", ".webp", ".avif"}
 
 
 def build(root: Path, content: Path, output: str = "site", cache: str = "cache") -> Path:
-    return build_site(root / output, PATH=str(content), CACHE_PATH=str(root / cache))
+    return build_site(root / output, PATH=str(content), CLOUDFOLIO_IMAGE_CACHE=str(root / cache))
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +202,7 @@ def test_a_second_build_reuses_every_encoding_and_card_from_the_cache(
         raise AssertionError("a cached build encoded an image or drew a card")
 
     monkeypatch.setattr(Image.Image, "save", no_encoding)
-    second = build_site(tmp_path / "second", PATH=str(content), CACHE_PATH=str(cache))
+    second = build_site(tmp_path / "second", PATH=str(content), CLOUDFOLIO_IMAGE_CACHE=str(cache))
     assert {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()} == before
     published = sorted(p.relative_to(first).as_posix() for p in (first / "images").rglob("*.*"))
     assert published == sorted(

@@ -48,7 +48,9 @@ def test_the_align_attribute_form_is_converted_too() -> None:
 def test_a_built_post_has_aligned_columns_and_no_style_attribute(tmp_path: Path) -> None:
     content = tmp_path / "content"
     write(content, "posts/table.md", post("Table", TABLE, slug="table"))
-    site = build_site(tmp_path / "site", PATH=str(content), CACHE_PATH=str(tmp_path / "cache"))
+    site = build_site(
+        tmp_path / "site", PATH=str(content), CLOUDFOLIO_IMAGE_CACHE=str(tmp_path / "cache")
+    )
     html = (site / "posts" / "table" / "index.html").read_text()
     assert "style=" not in html
     assert [c[1] for c in cells(html)[:4]] == ["align-left", "align-right", "align-center", None]
