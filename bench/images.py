@@ -2,7 +2,8 @@
 
 Builds the site side by side in one run, each build a fresh `pelican` process:
 - "plugins off": the images and cards plugins removed (Markdown images stay plain <img>);
-- "cold": the plugins on with an empty cache, so every image is encoded and every card drawn;
+- "images cold": only the images plugin added, with an empty cache (every image encoded);
+- "cold": both plugins on with an empty cache, so every image is encoded and every card drawn;
 - "cached": the plugins on with the cache the cold build filled, as on an author's rebuild.
 Cases alternate, so machine noise hits them alike. Then, for each image of the site's content,
 the original file's size next to what a reader whose window is 800 px wide (device pixel ratio
@@ -114,12 +115,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configured = plugins()
     without = [p for p in configured if p not in WRITING_PLUGINS]
-    samples: dict[str, list[float]] = {"plugins off": [], "cold": [], "cached": []}
+    images_only = [p for p in configured if p != "cloudfolio_cards"]
+    samples: dict[str, list[float]] = {
+        "plugins off": [],
+        "images cold": [],
+        "cold": [],
+        "cached": [],
+    }
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         build(work / "warmup", work / "warmup-cache", configured)  # OS and bytecode caches
         for run in range(args.runs):
             samples["plugins off"].append(build(work / "off", work / "off-cache", without))
+            samples["images cold"].append(build(work / "img", work / f"img-{run}", images_only))
             cache = work / f"cache-{run}"
             samples["cold"].append(build(work / "cold", cache, configured))
             samples["cached"].append(build(work / "cached", cache, configured))
