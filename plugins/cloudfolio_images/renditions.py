@@ -26,7 +26,6 @@ class Candidate:
     url: str
     width: int
     height: int
-    size: int  # bytes
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,7 @@ class Renditions:
                 height = max(1, round(info.height * width / info.width))
                 name = f"{slug(path.stem)}-{width}.{encoding.suffix}"
                 url = self.url(self.publish(name, encoded))
-                files.append(Candidate(url, width, height, len(encoded)))
+                files.append(Candidate(url, width, height))
             candidates[encoding.mime] = tuple(files)
         fallback = candidates[info.fallback().mime]
         src = next((c for c in fallback if c.width >= FALLBACK_SRC_WIDTH), fallback[-1])
