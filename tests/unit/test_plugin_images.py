@@ -11,7 +11,8 @@ from cloudfolio_assets import FINGERPRINT_PATTERN
 from cloudfolio_images import ImageError
 from cloudfolio_images.encoding import modern_encodings
 from cloudfolio_images.renditions import widths_for
-from cloudfolio_images.settings import DEFAULT_SIZES
+from cloudfolio_images.settings import DEFAULT_SIZES, ImageSettingsError, image_settings
+from cloudfolio_images.svg import SvgSizeError, svg_size
 from PIL import ExifTags, Image
 from test_site_build import Page, build_site
 from writing_samples import (
@@ -238,3 +239,29 @@ def test_incremental_rebuilds_publish_the_images_of_cached_posts_and_see_changed
     html = (incremental / "posts/a/index.html").read_text()
     assert 'width="500"' in html
     assert html == (clean / "posts/a/index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("attributes", "size"),
+    [
+        ('width="320" height="120"', (320, 120)),
+        ('width="320px" height="120px" viewBox="0 0 64 24"', (320, 120)),
+        ('viewBox="0 0 640 240"', (640, 240)),
+        ('width="320" viewBox="0 0 640 240"', (320, 120)),
+        ('width="100%" viewBox="0,0,640,240"', (640, 240)),
+    ],
+)
+def test_svg_size_comes_from_its_attributes_or_its_view_box(attributes: str, size) -> None:
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" {attributes}></svg>'.encode()
+    assert svg_size(svg) == size
+
+
+def test_an_svg_without_any_size_is_refused() -> None:
+    with pytest.raises(SvgSizeError, match="width and height"):
+        svg_size(b'<svg xmlns="http://www.w3.org/2000/svg" width="50%"></svg>')
+
+
+@pytest.mark.parametrize("widths", [[], [0, 800], ["800"], 800, [True]])
+def test_unusable_width_settings_stop_the_build(widths) -> None:
+    with pytest.raises(ImageSettingsError, match="CLOUDFOLIO_IMAGE_WIDTHS"):
+        image_settings({"CLOUDFOLIO_IMAGE_WIDTHS": widths})
