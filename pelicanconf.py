@@ -3,6 +3,7 @@
 publishconf.py imports everything from here and overrides only what production changes.
 """
 
+import logging
 import os
 
 AUTHOR = "Alex Morgan"
@@ -46,7 +47,19 @@ THEME_STATIC_DIR = "theme"
 THEME_STATIC_PATHS = ["static"]
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["cloudfolio_assets", "cloudfolio_widgets", "cloudfolio_sitemap"]
+PLUGINS = [
+    "cloudfolio_assets",
+    "cloudfolio_widgets",
+    "cloudfolio_sitemap",
+    "cloudfolio_images",
+    "cloudfolio_tables",
+    "cloudfolio_cards",
+]
+# Encoded images and social cards are kept here between builds (see docs/authoring.md).
+CLOUDFOLIO_IMAGE_CACHE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "build", "cache")
+# cloudfolio_images fails the build on a missing alt text, so an empty one that is left marks a
+# decorative image on purpose; Pelican's own warning about it would only be noise.
+LOG_FILTER = [(logging.WARNING, "Empty alt attribute for image %s in %s")]
 
 # Clean URLs: every page is a directory index, so links never show .html.
 ARTICLE_URL = "posts/{slug}/"
