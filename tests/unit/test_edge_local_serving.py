@@ -81,3 +81,16 @@ def test_a_directory_without_slash_redirects_and_keeps_its_query(releases, reade
     answer = release_mapping.respond(reader, "/posts/x?ref=feed", None)
     assert answer.status == 301
     assert answer.headers["location"] == "/posts/x/?ref=feed"
+
+
+@pytest.mark.parametrize(
+    "target", ["//evil.example", "/\\evil.example", "/%2F%2Fevil.example", "/%5Cevil.example"]
+)
+def test_the_directory_redirect_never_leaves_the_host(releases, reader, tmp_path, target):
+    releases.publish(
+        write(tmp_path, {"index.html": "home", "evil.example/index.html": "x", "\\evil.example/index.html": "y"})
+    )
+    answer = release_mapping.respond(reader, target, None)
+    if answer.status == 301:
+        location = answer.headers["location"]
+        assert location.startswith("/") and location[1:2] not in ("/", "\\")

@@ -6,6 +6,8 @@ import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -13,7 +15,6 @@ from cloudfolio.publish.edge import EDGE_DIR, release_mapping, select_release
 
 FUNCTION = EDGE_DIR / "viewer_request.js"
 LIVE = "20260101T120000.000Z-0a1b2c3d"
-PREVIEW = "20260102T090000.500Z-deadbeef"
 # Runs the function source in a fresh context whose `cf.kvs()` reads the test's key values,
 # the way the CloudFront runtime resolves `import cf from 'cloudfront'`.
 HARNESS = r"""
@@ -21,14 +22,17 @@ const fs = require('fs');
 const vm = require('vm');
 const source = fs.readFileSync(process.argv[1], 'utf8')
     .replace(/^import cf from 'cloudfront';$/m, '');
-const input = JSON.parse(fs.readFileSync(0, 'utf8'));
-const cf = { kvs: () => ({ get: async (key) => {
-    if (Object.prototype.hasOwnProperty.call(input.kvs, key)) { return input.kvs[key]; }
-    throw new Error('KeyNotFound: ' + key);
-} }) };
-const context = vm.createContext({ cf, console: { log: () => {} } });
-vm.runInContext(source, context);
-context.handler(input.event).then((result) => process.stdout.write(JSON.stringify(result)));
+const inputs = JSON.parse(fs.readFileSync(0, 'utf8'));
+async function run(input) {
+    const cf = { kvs: () => ({ get: async (key) => {
+        if (Object.prototype.hasOwnProperty.call(input.kvs, key)) { return input.kvs[key]; }
+        throw new Error('KeyNotFound: ' + key);
+    } }) };
+    const context = vm.createContext({ cf, console: { log: () => {} } });
+    vm.runInContext(source, context);
+    return context.handler(input.event);
+}
+Promise.all(inputs.map(run)).then((results) => process.stdout.write(JSON.stringify(results)));
 """
 
 
@@ -39,9 +43,13 @@ def node() -> str:
 
 
 def run_function(event: dict, kvs: dict | None = None) -> dict:
+    return run_many([(event, {"live": LIVE} if kvs is None else kvs)])[0]
+
+
+def run_many(inputs: list[tuple[dict, dict]]) -> list[dict]:
     completed = subprocess.run(
         [node(), "-e", HARNESS, str(FUNCTION)],
-        input=json.dumps({"event": event, "kvs": {"live": LIVE} if kvs is None else kvs}),
+        input=json.dumps([{"event": event, "kvs": kvs} for event, kvs in inputs]),
         capture_output=True,
         text=True,
         timeout=30,
@@ -79,66 +87,92 @@ def test_release_id_pattern_is_the_same_in_js_and_python():
     assert js_pattern == release_mapping.RELEASE_ID_PATTERN.pattern
 
 
-def test_the_live_release_goes_into_the_uri_so_it_is_in_the_cache_key():
-    result = run_function(viewer_event("/posts/hello/", {"utm_source": "feed"}))
-    assert result["uri"] == f"/_r/{LIVE}/posts/hello/"
-    assert result["querystring"] == {"utm_source": {"value": "feed"}}
+def cloudfront_querystring(query: str) -> dict:
+    """A raw query string as CloudFront hands it to a function: repeated names get multiValue."""
+    grouped: dict[str, list[str]] = {}
+    for part in filter(None, query.split("&")):
+        name, _, value = part.partition("=")
+        grouped.setdefault(name, []).append(value)
+    shaped = {}
+    for name, values in grouped.items():
+        shaped[name] = {"value": values[0]}
+        if len(values) > 1:
+            shaped[name]["multiValue"] = [{"value": v} for v in values]
+    return shaped
 
 
-def test_a_preview_link_sets_a_cookie_and_redirects_to_the_clean_url():
-    result = run_function(viewer_event("/posts/hello/", {"__release": PREVIEW, "page": "2"}))
-    assert result["statusCode"] == 302
-    assert result["headers"]["location"]["value"] == "/posts/hello/?page=2"
-    cookie = result["cookies"]["__release"]
-    assert cookie["value"] == PREVIEW
-    assert "Secure" in cookie["attributes"] and "HttpOnly" in cookie["attributes"]
+def case_event(case: dict) -> dict:
+    cookies = dict(
+        pair.split("=", 1) for pair in filter(None, (case.get("cookie") or "").split("; "))
+    )
+    event = viewer_event(case["uri"], cookies=cookies)
+    event["request"]["querystring"] = cloudfront_querystring(case.get("query", ""))
+    return event
 
 
-def test_the_preview_cookie_selects_its_release():
-    result = run_function(viewer_event("/", cookies={"__release": PREVIEW}))
-    assert result["uri"] == f"/_r/{PREVIEW}/"
+def case_kvs(case: dict) -> dict:
+    return case["kvs"] if "kvs" in case else CASES["kvs"]
 
 
-def test_leaving_the_preview_clears_the_cookie():
-    result = run_function(viewer_event("/", {"__release": "live"}, {"__release": PREVIEW}))
-    assert result["statusCode"] == 302
-    assert result["headers"]["location"]["value"] == "/"
-    assert result["cookies"]["__release"]["value"] == ""
-    assert "Max-Age=0" in result["cookies"]["__release"]["attributes"]
+def js_answer(result: dict) -> dict:
+    if "uri" in result:
+        return {"uri": result["uri"]}
+    if result["statusCode"] != 302:
+        return {"status": result["statusCode"]}
+    return {
+        "status": 302,
+        "location": result["headers"]["location"]["value"],
+        "cookie": result["cookies"][release_mapping.PREVIEW_COOKIE]["value"],
+    }
 
 
-@pytest.mark.parametrize("bad", ["../../etc", "latest", f"{PREVIEW}x", ""])
-def test_malformed_release_ids_are_ignored(bad):
-    assert run_function(viewer_event("/", {"__release": bad}))["uri"] == f"/_r/{LIVE}/"
-    assert run_function(viewer_event("/", cookies={"__release": bad}))["uri"] == f"/_r/{LIVE}/"
+def python_answer(case: dict) -> dict:
+    kvs = case_kvs(case)
+    selection = select_release(
+        case["uri"], case.get("query", ""), case.get("cookie"), True, kvs.get
+    )
+    if selection.redirect is not None:
+        cookie = selection.set_cookie.split(";", 1)[0].split("=", 1)[1]
+        return {"status": 302, "location": selection.redirect, "cookie": cookie}
+    if selection.release is None:
+        return {"status": 503}
+    return {"uri": release_mapping.RELEASE_URI_PREFIX + selection.release + case["uri"]}
 
 
-def test_without_a_live_release_the_edge_answers_503():
-    assert run_function(viewer_event("/"), kvs={})["statusCode"] == 503
+CASES = json.loads((Path(__file__).parent / "data" / "viewer_request_cases.json").read_text())
+CASE_NAMES = [case["name"] for case in CASES["cases"]]
 
 
-@pytest.mark.parametrize(
-    ("query", "cookie"),
-    [
-        ({}, {}),
-        ({"__release": PREVIEW}, {}),
-        ({"__release": PREVIEW, "a": "1"}, {}),
-        ({}, {"__release": PREVIEW}),
-        ({"__release": "live"}, {"__release": PREVIEW}),
-        ({"__release": "nonsense"}, {}),
-    ],
-)
-def test_the_python_twin_used_by_local_serving_decides_the_same(query, cookie):
-    js = run_function(viewer_event("/a/", query, cookie))
-    query_string = "&".join(f"{k}={v}" for k, v in query.items())
-    cookie_header = "; ".join(f"{k}={v}" for k, v in cookie.items()) or None
-    python = select_release("/a/", query_string, cookie_header, secure=True)
-    if "statusCode" in js:
-        assert python.redirect == js["headers"]["location"]["value"]
-        assert python.set_cookie.startswith(f"__release={js['cookies']['__release']['value']};")
-    else:
-        assert python.redirect is None
-        assert js["uri"] == f"/_r/{python.release or LIVE}/a/"
+@pytest.fixture(scope="module")
+def js_answers() -> dict:
+    """Every case through the JS function in one node process (one start-up, not one per case)."""
+    results = run_many([(case_event(case), case_kvs(case)) for case in CASES["cases"]])
+    return {name: js_answer(result) for name, result in zip(CASE_NAMES, results, strict=True)}
+
+
+@pytest.mark.parametrize("case", CASES["cases"], ids=CASE_NAMES)
+def test_the_function_and_its_python_twin_give_every_answer_in_the_table(case, js_answers):
+    assert js_answers[case["name"]] == case["expect"]
+    assert python_answer(case) == case["expect"]
+
+
+def test_no_redirect_in_the_table_leaves_the_host(js_answers):
+    for answer in js_answers.values():
+        location = answer.get("location", "/")
+        assert location.startswith("/") and not location.startswith(("//", "/\\"))
+        assert urlsplit("https://site.example" + location).netloc == "site.example"
+
+
+def test_a_preview_cookie_is_secure_and_http_only():
+    token = "Zk3xV9qLr2Tn8YwPa5Hc1Ud7Me4Js6Bo"
+    result = run_function(viewer_event("/", {"__preview": token}), CASES["kvs"])
+    attributes = result["cookies"]["__preview"]["attributes"]
+    assert "Secure" in attributes and "HttpOnly" in attributes
+
+
+def test_token_pattern_is_the_same_in_js_and_python():
+    js_pattern = re.search(r"const PREVIEW_TOKEN = /(.+)/;", FUNCTION.read_text()).group(1)
+    assert js_pattern == release_mapping.PREVIEW_TOKEN_PATTERN.pattern
 
 
 # Syntax node accepts but the CloudFront Functions runtime (ES 5.1 plus a listed subset) rejects.
