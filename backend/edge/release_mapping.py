@@ -16,8 +16,9 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlencode
+from urllib.parse import quote, unquote
 
 OBJECTS_PREFIX = "objects/"
 RELEASES_PREFIX = "releases/"
@@ -26,10 +27,17 @@ MANIFEST_SUFFIX = ".json"
 MANIFEST_FORMAT = 1
 # The viewer-request function rewrites "/x" to "/_r/<release>/x" so the release is in the cache key.
 RELEASE_URI_PREFIX = "/_r/"
-# `?__release=<id>` opens a preview (kept in a cookie); `?__release=live` leaves it.
-PREVIEW_PARAMETER = "__release"
-PREVIEW_COOKIE = "__release"
+# `?__preview=<token>` opens a preview (the token is kept in a cookie); `?__preview=live` leaves
+# it. A token is only good while the edge store maps it to a release: a release id opens nothing.
+PREVIEW_PARAMETER = "__preview"
+PREVIEW_COOKIE = "__preview"
 PREVIEW_EXIT_VALUE = "live"
+PREVIEW_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+# Keys of the edge store (CloudFront KeyValueStore; `releases/LIVE` and `previews/<token>`
+# objects for servers without CloudFront).
+LIVE_KEY = "live"
+PREVIEW_KEY_PREFIX = "preview:"
+PREVIEWS_PREFIX = "previews/"
 NOT_FOUND_PAGE = "404.html"
 INDEX_DOCUMENT = "index.html"
 # UTC time to the millisecond plus a short manifest hash: sorts in publish order, even for
@@ -40,6 +48,19 @@ NOT_FOUND_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 
 def is_release_id(value: str | None) -> bool:
     return bool(value) and RELEASE_ID_PATTERN.match(value) is not None
+
+
+def is_preview_token(value: str | None) -> bool:
+    return bool(value) and PREVIEW_TOKEN_PATTERN.match(value) is not None
+
+
+def preview_key(token: str) -> str:
+    return f"{PREVIEW_KEY_PREFIX}{token}"
+
+
+def preview_object_key(token: str) -> str:
+    """The bucket copy of a preview key (what servers without CloudFront read)."""
+    return f"{PREVIEWS_PREFIX}{token}"
 
 
 def object_key(sha256: str) -> str:
@@ -79,6 +100,18 @@ def _normalise(uri_path: str) -> str | None:
     return f"{joined}/{INDEX_DOCUMENT}" if trailing else joined
 
 
+# Slashes and backslashes (raw or percent-encoded) at the start of a path would make a Location
+# header name another host ("//host", "/\\host"); they collapse to one slash. Twin of the JS.
+_LEADING_SEPARATORS = re.compile(r"^(?:[/\\]|%2[fF]|%5[cC])+")
+_UNSAFE_IN_LOCATION = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]")
+
+
+def safe_location(path: str) -> str:
+    """A same-host Location for `path`: one leading slash, anything unusual percent-encoded."""
+    rest = _LEADING_SEPARATORS.sub("", path)
+    return "/" + _UNSAFE_IN_LOCATION.sub(lambda match: quote(match.group(), safe=""), rest)
+
+
 def _entry_headers(entry: dict[str, Any]) -> dict[str, str]:
     return {"content-type": entry["content_type"], "cache-control": entry["cache_control"]}
 
@@ -100,7 +133,7 @@ def resolve(manifest: dict[str, Any], uri_path: str) -> Resolution:
             return Resolution(200, object_key(entry["hash"]), path, _entry_headers(entry))
         directory_index = f"{path}/{INDEX_DOCUMENT}"
         if not path.endswith(INDEX_DOCUMENT) and directory_index in files:
-            location = "/" + path + "/"
+            location = safe_location(path + "/")
             return Resolution(
                 301,
                 None,
@@ -132,10 +165,10 @@ def split_release_uri(uri: str) -> tuple[str | None, str]:
 
 @dataclass(frozen=True)
 class Selection:
-    """Which release a viewer request asks for, as the viewer-request function decides it.
+    """Which release a viewer request gets, as the viewer-request function decides it.
 
-    `release` is None for the live release. When `redirect` is set, answer 302 to it with the
-    `set_cookie` header instead of serving (this is how a preview link turns into a cookie).
+    `release` is None when nothing can be served (no live release: 503). When `redirect` is set,
+    answer 302 to it with the `set_cookie` header instead (a preview link turns into a cookie).
     """
 
     release: str | None
@@ -143,29 +176,62 @@ class Selection:
     set_cookie: str | None = None
 
 
-def select_release(path: str, query: str, cookie_header: str | None, secure: bool) -> Selection:
-    """The Python twin of viewer_request.js, for servers that run without CloudFront."""
-    params = parse_qsl(query, keep_blank_values=True)
-    requested = [value for name, value in params if name == PREVIEW_PARAMETER]
+def _query_without(query: str, name: str) -> tuple[str, list[str]]:
+    """The query without `name` (other names grouped in first-seen order, as CloudFront hands
+    them to the function) and the values `name` had."""
+    grouped: dict[str, list[str]] = {}
+    for part in filter(None, query.split("&")):
+        key, _, value = part.partition("=")
+        grouped.setdefault(key, []).append(value)
+    kept = [
+        key if value == "" else f"{key}={value}"
+        for key, values in grouped.items()
+        if key != name
+        for value in values
+    ]
+    return ("?" + "&".join(kept) if kept else ""), grouped.get(name, [])
+
+
+def _cookie_value(cookie_header: str | None, name: str) -> str | None:
+    if not cookie_header:
+        return None
+    cookie = SimpleCookie()
+    try:
+        cookie.load(cookie_header)
+    except Exception:  # a malformed Cookie header must not break serving
+        return None
+    morsel = cookie.get(name)
+    return morsel.value if morsel is not None else None
+
+
+def select_release(
+    path: str,
+    query: str,
+    cookie_header: str | None,
+    secure: bool,
+    lookup: Callable[[str], str | None],
+) -> Selection:
+    """The Python twin of viewer_request.js, for servers that run without CloudFront.
+
+    `lookup` reads a key of the edge store (`live`, `preview:<token>`)."""
+
+    def stored_release(key: str) -> str | None:
+        value = lookup(key)
+        return value if is_release_id(value) else None
+
+    def preview_release(token: str | None) -> str | None:
+        return stored_release(preview_key(token)) if is_preview_token(token) else None
+
+    kept_query, requested = _query_without(query, PREVIEW_PARAMETER)
     if requested:
-        kept = [(name, value) for name, value in params if name != PREVIEW_PARAMETER]
-        location = path + ("?" + urlencode(kept) if kept else "")
+        location = safe_location(path) + kept_query
         attributes = "; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
-        value = requested[-1]
-        if value == PREVIEW_EXIT_VALUE:
-            return Selection(None, location, f"{PREVIEW_COOKIE}=; Max-Age=0{attributes}")
-        if is_release_id(value):
-            return Selection(value, location, f"{PREVIEW_COOKIE}={value}{attributes}")
-    if cookie_header:
-        cookie = SimpleCookie()
-        try:
-            cookie.load(cookie_header)
-        except Exception:  # a malformed Cookie header must not break serving
-            return Selection(None)
-        morsel = cookie.get(PREVIEW_COOKIE)
-        if morsel is not None and is_release_id(morsel.value):
-            return Selection(morsel.value)
-    return Selection(None)
+        token = requested[-1]
+        if token != PREVIEW_EXIT_VALUE and preview_release(token) is not None:
+            return Selection(None, location, f"{PREVIEW_COOKIE}={token}{attributes}")
+        return Selection(None, location, f"{PREVIEW_COOKIE}=; Max-Age=0{attributes}")
+    release = preview_release(_cookie_value(cookie_header, PREVIEW_COOKIE))
+    return Selection(release or stored_release(LIVE_KEY))
 
 
 class ReleaseReader:
@@ -184,7 +250,7 @@ class ReleaseReader:
         self.max_manifests = max_manifests
         self._lock = threading.Lock()
         self._manifests: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self._live: tuple[float, str | None] | None = None
+        self._keys: dict[str, tuple[float, str | None]] = {}
 
     def _get(self, key: str) -> bytes | None:
         try:
@@ -192,17 +258,30 @@ class ReleaseReader:
         except self.s3.exceptions.NoSuchKey:
             return None
 
-    def live_release(self) -> str | None:
+    def lookup(self, key: str) -> str | None:
+        """A key of the edge store, read from its bucket copy (cached for `pointer_ttl`)."""
+        if key == LIVE_KEY:
+            object_name = LIVE_POINTER_KEY
+        elif key.startswith(PREVIEW_KEY_PREFIX) and is_preview_token(
+            key[len(PREVIEW_KEY_PREFIX) :]
+        ):
+            object_name = preview_object_key(key[len(PREVIEW_KEY_PREFIX) :])
+        else:
+            return None
         now = time.monotonic()
         with self._lock:
-            if self._live is not None and now - self._live[0] < self.pointer_ttl:
-                return self._live[1]
-        body = self._get(LIVE_POINTER_KEY)
-        release = body.decode().strip() if body else None
-        release = release if is_release_id(release) else None
+            cached = self._keys.get(key)
+            if cached is not None and now - cached[0] < self.pointer_ttl:
+                return cached[1]
+        body = self._get(object_name)
+        value = body.decode().strip() if body else None
         with self._lock:
-            self._live = (now, release)
-        return release
+            self._keys[key] = (now, value)
+        return value
+
+    def live_release(self) -> str | None:
+        release = self.lookup(LIVE_KEY)
+        return release if is_release_id(release) else None
 
     def manifest(self, release: str) -> dict[str, Any] | None:
         if not is_release_id(release):
@@ -255,14 +334,14 @@ def respond(
     """A whole GET answer the way CloudFront and the origin handler together give it, for a
     server without CloudFront (the local static server). `target` is the path with its query."""
     path, _, query = target.partition("?")
-    selection = select_release(path, query, cookie_header, secure)
+    selection = select_release(path, query, cookie_header, secure, reader.lookup)
     no_store = {"cache-control": "no-store"}
     if selection.redirect is not None:
         headers = {**no_store, "location": selection.redirect}
         if selection.set_cookie:
             headers["set-cookie"] = selection.set_cookie
         return Response(302, headers, b"")
-    release = selection.release or reader.live_release()
+    release = selection.release
     if release is None:
         return Response(
             503,

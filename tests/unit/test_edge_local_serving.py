@@ -88,7 +88,14 @@ def test_a_directory_without_slash_redirects_and_keeps_its_query(releases, reade
 )
 def test_the_directory_redirect_never_leaves_the_host(releases, reader, tmp_path, target):
     releases.publish(
-        write(tmp_path, {"index.html": "home", "evil.example/index.html": "x", "\\evil.example/index.html": "y"})
+        write(
+            tmp_path,
+            {
+                "index.html": "home",
+                "evil.example/index.html": "x",
+                "\\evil.example/index.html": "y",
+            },
+        )
     )
     answer = release_mapping.respond(reader, target, None)
     if answer.status == 301:
