@@ -14,9 +14,9 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, unquote
 
