@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
@@ -12,6 +13,7 @@ from moto import mock_aws
 from cloudfolio.publish import headers
 from cloudfolio.publish.edge import ReleaseReader, manifest_key, object_key, select_release
 from cloudfolio.publish.metering import WriteCounter
+from cloudfolio.publish.lock import SiteLock
 from cloudfolio.publish.releases import PublishOptions, Releases
 from cloudfolio.publish.store import PublishError, S3Pointer, SiteStore
 
@@ -184,7 +186,7 @@ def test_rollback_of_the_first_release_is_refused(releases, site):
         releases.rollback()
 
 
-def test_preview_is_stored_but_not_live_and_viewable_by_its_id(releases, s3, tmp_path, writes):
+def test_preview_is_stored_but_not_live_and_opens_only_by_its_token(releases, s3, tmp_path, writes):
     live = releases.publish(write_site(tmp_path / "v1", SITE))
     writes.reset()
 
@@ -195,18 +197,77 @@ def test_preview_is_stored_but_not_live_and_viewable_by_its_id(releases, s3, tmp
 
     assert preview.release and preview.release != live.release
     assert releases.live() == live.release
-    assert writes.total == 2  # one new object and the manifest; the pointer is untouched
-    selection = select_release("/", f"__release={preview.release}", None, secure=False)
-    assert selection.redirect == "/"
-    assert f"__release={preview.release}" in selection.set_cookie
-    chosen = select_release("/", "", selection.set_cookie.split(";")[0], secure=False)
+    assert writes.total == 3  # one new object, the manifest and the token; not the pointer
     reader = ReleaseReader(s3, BUCKET, pointer_ttl=0)
+    by_id = select_release("/", f"__preview={preview.release}", None, False, reader.lookup)
+    assert "Max-Age=0" in by_id.set_cookie  # knowing the release id opens nothing
+    opened = select_release("/", f"__preview={preview.token}", None, False, reader.lookup)
+    assert opened.redirect == "/"
+    chosen = select_release("/", "", opened.set_cookie.split(";")[0], False, reader.lookup)
+    assert chosen.release == preview.release
     assert body(s3, reader.resolve("/", chosen.release).key) == b"<h1>draft</h1>"
     assert body(s3, reader.resolve("/").key) == SITE["index.html"].encode()
     rows = {row["release"]: row for row in releases.list()}
     assert rows[preview.release]["preview"] and not rows[preview.release]["live"]
     releases.promote(preview.release)
     assert body(s3, reader.resolve("/").key) == b"<h1>draft</h1>"
+
+
+def test_a_preview_link_can_be_issued_for_an_existing_release(releases, s3, tmp_path):
+    first = releases.publish(write_site(tmp_path / "v1", SITE))
+    releases.publish(write_site(tmp_path / "v2", {**SITE, "index.html": "<h1>v2</h1>"}))
+    reader = ReleaseReader(s3, BUCKET, pointer_ttl=0)
+
+    token = releases.issue_preview(first.release)
+
+    assert token != releases.issue_preview(first.release)  # each link is its own token
+    assert len(token) == 32
+    assert reader.lookup(f"preview:{token}") == first.release
+    with pytest.raises(PublishError, match="no such release"):
+        releases.issue_preview("20000101T000000.000Z-deadbeef")
+
+
+def test_retract_closes_every_link_at_once_and_leaves_the_live_release(releases, s3, tmp_path):
+    live = releases.publish(write_site(tmp_path / "v1", SITE))
+    draft = releases.publish(
+        write_site(tmp_path / "v2", {**SITE, "index.html": "<h1>secret</h1>"}),
+        PublishOptions(preview=True),
+    )
+    second_link = releases.issue_preview(draft.release)
+    reader = ReleaseReader(s3, BUCKET, pointer_ttl=0)
+
+    result = releases.retract(draft.release)
+
+    assert result.closed_links == 2 and releases.live() == live.release
+    for token in (draft.token, second_link):
+        cookie = f"__preview={token}"
+        assert select_release("/", "", cookie, False, reader.lookup).release == live.release
+        opened = select_release("/", f"__preview={token}", None, False, reader.lookup)
+        assert "Max-Age=0" in opened.set_cookie
+    assert reader.resolve("/", draft.release).status == 404  # even by its id at the origin
+    with pytest.raises(PublishError, match="no such release"):
+        releases.promote(draft.release)
+
+
+def test_rollback_with_retract_makes_the_bad_release_unreachable(releases, s3, tmp_path):
+    good = releases.publish(write_site(tmp_path / "v1", SITE))
+    bad = releases.publish(write_site(tmp_path / "v2", {**SITE, "index.html": "<h1>oops</h1>"}))
+    reader = ReleaseReader(s3, BUCKET, pointer_ttl=0)
+
+    assert releases.rollback(retract=True) == (bad.release, good.release)
+
+    assert reader.resolve("/", bad.release).status == 404
+    assert bad.release not in {row["release"] for row in releases.list()}
+    with pytest.raises(PublishError, match="no such release"):
+        releases.rollback(to=bad.release)
+
+
+def test_retracting_the_live_release_first_goes_back_to_the_newest_intact_one(releases, tmp_path):
+    good = releases.publish(write_site(tmp_path / "v1", SITE))
+    bad = releases.publish(write_site(tmp_path / "v2", {**SITE, "index.html": "<h1>oops</h1>"}))
+    result = releases.retract(bad.release)
+    assert (result.live_before, result.live_after) == (bad.release, good.release)
+    assert releases.live() == good.release
 
 
 def test_too_many_removals_abort_before_any_write_unless_forced(releases, s3, tmp_path, writes):
@@ -313,3 +374,141 @@ def test_a_page_from_the_previous_release_still_gets_its_own_fingerprinted_asset
     result = releases.prune(keep=1, gc_grace=timedelta(0))
     assert len(result.deleted_releases) == 1  # v1 goes; v2 (the predecessor) still carries
     assert old_object in stored_keys(s3, "objects/")
+
+
+def break_pointer(s3, releases, release: str) -> None:
+    s3.delete_object(Bucket=BUCKET, Key=manifest_key(release))
+    assert releases.live() == release
+
+
+def test_rollback_recovers_from_a_broken_pointer_to_the_newest_intact_release(
+    releases, s3, tmp_path
+):
+    first = releases.publish(write_site(tmp_path / "v1", SITE))
+    second = releases.publish(write_site(tmp_path / "v2", {**SITE, "index.html": "<h1>2</h1>"}))
+    third = releases.publish(write_site(tmp_path / "v3", {**SITE, "index.html": "<h1>3</h1>"}))
+    break_pointer(s3, releases, third.release)
+
+    assert releases.rollback() == (third.release, second.release)
+
+    assert any(third.release in notice and "missing" in notice for notice in releases.notices)
+    assert first.release != releases.live()
+
+
+def test_publish_recovers_from_a_broken_pointer(releases, s3, tmp_path, writes):
+    first = releases.publish(write_site(tmp_path / "v1", SITE))
+    second = releases.publish(write_site(tmp_path / "v2", {**SITE, "index.html": "<h1>2</h1>"}))
+    break_pointer(s3, releases, second.release)
+
+    # Nothing changed against the newest intact release: the pointer alone goes back to it.
+    writes.reset()
+    result = releases.publish(tmp_path / "v1")
+    assert releases.live() == first.release and result.live_after == first.release
+    assert writes.total == 1
+    assert any("missing" in notice for notice in releases.notices)
+
+    break_pointer(s3, releases, first.release)
+    with pytest.raises(PublishError, match="no intact release"):
+        releases.rollback()
+    fresh = releases.publish(write_site(tmp_path / "v3", {**SITE, "index.html": "<h1>3</h1>"}))
+    assert releases.live() == fresh.release
+    assert len(fresh.plan.new) == len(SITE)  # diffed against nothing, so every file is checked
+
+
+def test_every_command_reports_a_broken_pointer(releases, s3, tmp_path):
+    releases.publish(write_site(tmp_path / "v1", SITE))
+    second = releases.publish(write_site(tmp_path / "v2", {**SITE, "index.html": "<h1>2</h1>"}))
+    break_pointer(s3, releases, second.release)
+
+    releases.list()
+    assert any(second.release in notice for notice in releases.notices)
+    with pytest.raises(PublishError, match=f"{second.release}.*missing.*rollback"):
+        releases.prune(keep=1)
+    releases.notices.clear()
+    releases.issue_preview(releases.store.release_ids()[0])
+    assert any(second.release in notice for notice in releases.notices)
+
+
+class HeldProgress:
+    """A progress sink that holds a publish between its plan and its uploads."""
+
+    def __init__(self) -> None:
+        self.reached, self.go_on = threading.Event(), threading.Event()
+
+    def start(self, total: int, size: int) -> None:
+        self.reached.set()
+        assert self.go_on.wait(30)
+
+    def advance(self, size: int, path: str) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+def test_one_publish_or_prune_at_a_time_and_prune_spares_what_a_publish_reuses(
+    s3, releases, tmp_path
+):
+    old = releases.publish(write_site(tmp_path / "v1", SITE))
+    releases.publish(write_site(tmp_path / "v2", {**SITE, "about/index.html": "<p>new</p>"}))
+    releases.publish(write_site(tmp_path / "v3", {**SITE, "about/index.html": "<p>newer</p>"}))
+    held = HeldProgress()
+    busy = Releases(releases.store, releases.pointer, held)
+    # This publish brings back v1's about page: its object is old and in no kept release.
+    running = threading.Thread(target=busy.publish, args=(tmp_path / "v1",))
+    running.start()
+    try:
+        assert held.reached.wait(30)
+        with pytest.raises(PublishError, match=r"publish.*holds the site lock"):
+            releases.prune(keep=1, gc_grace=timedelta(0))
+        with pytest.raises(PublishError, match=r"publish.*holds the site lock"):
+            releases.publish(write_site(tmp_path / "v4", {**SITE, "index.html": "<h1>4</h1>"}))
+    finally:
+        held.go_on.set()
+        running.join(30)
+    releases.prune(keep=1, gc_grace=timedelta(0))
+    reader = ReleaseReader(s3, BUCKET, pointer_ttl=0)
+    about = reader.resolve("/about/")
+    assert body(s3, about.key) == SITE["about/index.html"].encode()
+    assert old.release not in releases.store.release_ids()
+
+
+def test_a_stale_lock_is_reported_with_its_age_and_owner_and_a_flag_breaks_it(releases, s3, site):
+    stale = SiteLock(s3, BUCKET, owner="ci@runner-7", ttl=timedelta(minutes=15))
+    stale.acquire("publish", now=datetime.now(UTC) - timedelta(hours=2))
+
+    with pytest.raises(PublishError, match=r"stale.*ci@runner-7.*2 h.*--break-lock"):
+        releases.publish(site)
+    result = releases.publish(site, PublishOptions(break_lock=True))
+    assert releases.live() == result.release
+    assert "locks/site.json" not in stored_keys(s3, "locks/")  # released after use
+
+
+def test_per_key_delete_failures_are_reported(releases, s3, tmp_path, monkeypatch):
+    for version in range(3):
+        files = {**SITE, "index.html": f"<h1>version {version}</h1>"}
+        releases.publish(write_site(tmp_path / f"v{version}", files))
+    real = s3.delete_objects
+
+    def refuse_one(**kwargs):
+        keys = kwargs["Delete"]["Objects"]
+        answer = real(**{**kwargs, "Delete": {**kwargs["Delete"], "Objects": keys[1:]}})
+        failed = {"Key": keys[0]["Key"], "Code": "AccessDenied", "Message": "Access Denied"}
+        return {**answer, "Errors": [failed]}
+
+    monkeypatch.setattr(s3, "delete_objects", refuse_one)
+    with pytest.raises(PublishError, match=r"could not delete 2 .*AccessDenied"):
+        releases.prune(keep=1, gc_grace=timedelta(0))
+
+
+def test_the_delete_guard_is_relative_as_well_as_absolute(releases, tmp_path, writes):
+    small = {f"posts/{n}/index.html": f"post {n}" for n in range(10)}
+    releases.publish(write_site(tmp_path / "v1", {"index.html": "home", **small}))
+    half_built = {"index.html": "home", **dict(list(small.items())[:4])}
+    writes.reset()
+
+    with pytest.raises(PublishError, match=r"remove 6 of the 11 live files.*more than half"):
+        releases.publish(write_site(tmp_path / "v2", half_built))
+    assert writes.total == 0
+    allowed = releases.publish(
+        write_site(tmp_path / "v3", half_built), PublishOptions(max_delete_fraction=0.6)
+    )
+    assert len(allowed.plan.removed) == 6
