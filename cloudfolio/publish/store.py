@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,10 +17,14 @@ from cloudfolio.publish.edge import (
     LIVE_POINTER_KEY,
     MANIFEST_SUFFIX,
     OBJECTS_PREFIX,
+    PREVIEW_KEY_PREFIX,
+    PREVIEWS_PREFIX,
     RELEASES_PREFIX,
+    is_preview_token,
     is_release_id,
     manifest_key,
     object_key,
+    preview_object_key,
 )
 from cloudfolio.publish.errors import PublishError
 
@@ -41,11 +46,19 @@ class StoredObject:
 
 
 class PointerStore(Protocol):
-    """Where the live release id is kept."""
+    """Where the edge reads which release to serve: the live id and the preview tokens."""
 
     def get(self) -> str | None: ...
 
     def set(self, release: str) -> None: ...
+
+    def put_preview(self, token: str, release: str) -> None: ...
+
+    def delete_preview(self, token: str) -> None: ...
+
+    def previews(self) -> dict[str, str]:
+        """token -> release id for every open preview link."""
+        ...
 
 
 class S3Pointer:
@@ -65,13 +78,33 @@ class S3Pointer:
         return value if is_release_id(value) else None
 
     def set(self, release: str) -> None:
+        self._put(self.key, release)
+
+    def _put(self, key: str, release: str) -> None:
         self.s3.put_object(
             Bucket=self.bucket,
-            Key=self.key,
+            Key=key,
             Body=(release + "\n").encode(),
             ContentType="text/plain; charset=utf-8",
             CacheControl="no-store",
         )
+
+    def put_preview(self, token: str, release: str) -> None:
+        self._put(preview_object_key(token), release)
+
+    def delete_preview(self, token: str) -> None:
+        self.s3.delete_object(Bucket=self.bucket, Key=preview_object_key(token))
+
+    def previews(self) -> dict[str, str]:
+        found = {}
+        paginator = self.s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=PREVIEWS_PREFIX):
+            for item in page.get("Contents", []):
+                token = item["Key"][len(PREVIEWS_PREFIX) :]
+                if is_preview_token(token):
+                    body = self.s3.get_object(Bucket=self.bucket, Key=item["Key"])["Body"]
+                    found[token] = body.read().decode().strip()
+        return found
 
 
 class KeyValueStorePointer:
@@ -93,8 +126,34 @@ class KeyValueStorePointer:
         return value if is_release_id(value) else None
 
     def set(self, release: str) -> None:
+        self._put(self.KEY, release)
+
+    def _put(self, key: str, value: str) -> None:
         etag = self.client.describe_key_value_store(KvsARN=self.kvs_arn)["ETag"]
-        self.client.put_key(KvsARN=self.kvs_arn, Key=self.KEY, Value=release, IfMatch=etag)
+        self.client.put_key(KvsARN=self.kvs_arn, Key=key, Value=value, IfMatch=etag)
+
+    def put_preview(self, token: str, release: str) -> None:
+        self._put(PREVIEW_KEY_PREFIX + token, release)
+
+    def delete_preview(self, token: str) -> None:
+        etag = self.client.describe_key_value_store(KvsARN=self.kvs_arn)["ETag"]
+        with suppress(self.client.exceptions.ResourceNotFoundException):
+            self.client.delete_key(
+                KvsARN=self.kvs_arn, Key=PREVIEW_KEY_PREFIX + token, IfMatch=etag
+            )
+
+    def previews(self) -> dict[str, str]:
+        found, token = {}, None
+        while True:
+            page = self.client.list_keys(
+                KvsARN=self.kvs_arn, **({"NextToken": token} if token else {})
+            )
+            for item in page.get("Items", []):
+                if item["Key"].startswith(PREVIEW_KEY_PREFIX):
+                    found[item["Key"][len(PREVIEW_KEY_PREFIX) :]] = item["Value"]
+            token = page.get("NextToken")
+            if not token:
+                return found
 
 
 class MirroredPointer:
@@ -115,6 +174,21 @@ class MirroredPointer:
     def set(self, release: str) -> None:
         for store in self.stores:
             store.set(release)
+
+    def put_preview(self, token: str, release: str) -> None:
+        for store in self.stores:
+            store.put_preview(token, release)
+
+    def delete_preview(self, token: str) -> None:
+        # The edge store first: once its key is gone no link opens the release.
+        for store in self.stores:
+            store.delete_preview(token)
+
+    def previews(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for store in self.stores:
+            found.update(store.previews())
+        return found
 
 
 class SiteStore:
@@ -190,7 +264,10 @@ class SiteStore:
             if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
                 return None
             raise
-        return json.loads(body.read())
+        try:
+            return json.loads(body.read())
+        except ValueError:
+            return None  # a torn or foreign object is no manifest
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         self.s3.put_object(
@@ -201,10 +278,17 @@ class SiteStore:
             CacheControl="no-store",
         )
 
-    def delete_keys(self, keys: list[str]) -> None:
+    def delete_manifest(self, release: str) -> None:
+        self.s3.delete_object(Bucket=self.bucket, Key=manifest_key(release))
+
+    def delete_keys(self, keys: list[str]) -> list[tuple[str, str]]:
+        """Delete in batches; returns (key, error code) for every key S3 did not delete."""
+        failed = []
         for start in range(0, len(keys), DELETE_BATCH):
             batch = keys[start : start + DELETE_BATCH]
-            self.s3.delete_objects(
+            answer = self.s3.delete_objects(
                 Bucket=self.bucket,
                 Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True},
             )
+            failed += [(error["Key"], error.get("Code", "?")) for error in answer.get("Errors", [])]
+        return failed
