@@ -84,28 +84,71 @@ def lighthouse(c, url="", json=False):
         "dry_run": "show the plan, write nothing",
         "yes": "publish to staging/prod without asking",
         "json": "print a JSON summary on stdout",
-        "preview": "upload the release without making it live; prints its preview URL",
-        "force": "allow removing more than 256 files",
+        "preview": "upload the release without making it live; prints its preview link",
+        "force": "skip the delete guard (--max-deletes and --max-delete-fraction)",
+        "max_deletes": "refuse to remove more than this many files (default 256)",
+        "max_delete_fraction": "refuse to remove more than this share of the live files (0.5)",
+        "break_lock": "break the site lock another publish or prune left behind",
         "verbose": "on failure, print the whole error text (e.g. Terraform's)",
     }
 )
 def publish(
-    c, env="local", dry_run=False, yes=False, json=False, preview=False, force=False, verbose=False
+    c,
+    env="local",
+    dry_run=False,
+    yes=False,
+    json=False,
+    preview=False,
+    force=False,
+    max_deletes=256,
+    max_delete_fraction=0.5,
+    break_lock=False,
+    verbose=False,
 ):
     """Build with publishconf and publish an atomic, incremental release."""
     from cloudfolio import publish as releases_
 
     releases_.publish(
-        env=env, dry_run=dry_run, yes=yes, json_output=json, preview=preview, force=force
+        env=env,
+        dry_run=dry_run,
+        yes=yes,
+        json_output=json,
+        preview=preview,
+        force=force,
+        max_deletes=int(max_deletes),
+        max_delete_fraction=float(max_delete_fraction),
+        break_lock=break_lock,
     )
 
 
-@task(help={"env": "local (default), staging or prod", "to": "release id to go back to"})
-def rollback(c, env="local", to=""):
+@task(
+    help={
+        "env": "local (default), staging or prod",
+        "to": "release id to go back to",
+        "retract": "also make the release left behind unreachable by any link",
+    }
+)
+def rollback(c, env="local", to="", retract=False):
     """Switch back to the previous release (or --to RELEASE); no uploads."""
     from cloudfolio import publish as releases_
 
-    releases_.rollback(env, to or None)
+    releases_.rollback(env, to or None, retract=retract)
+
+
+@task(help={"release": "release id (see `invoke releases`)", "env": "local, staging or prod"})
+def preview(c, release, env="local"):
+    """Print a new preview link (an unguessable token) for an existing release."""
+    from cloudfolio import publish as releases_
+
+    releases_.preview(env, release)
+
+
+@task(help={"release": "release id (see `invoke releases`)", "env": "local, staging or prod"})
+def retract(c, release, env="local"):
+    """Make a release unreachable by any link at once (rolls back first if it is live)."""
+    from cloudfolio import publish as releases_
+
+    releases_.retract(env, release)
 
 
 @task(help={"env": "local (default), staging or prod", "json": "print JSON"})
@@ -124,12 +167,18 @@ def promote(c, release, env="local"):
     releases_.promote(env, release)
 
 
-@task(help={"env": "local, staging or prod", "keep": "releases to keep (default from settings)"})
-def prune(c, env="local", keep=0):
+@task(
+    help={
+        "env": "local, staging or prod",
+        "keep": "releases to keep (default from settings)",
+        "break_lock": "break the site lock another publish or prune left behind",
+    }
+)
+def prune(c, env="local", keep=0, break_lock=False):
     """Delete old releases (never the live one or its predecessor) and unreferenced objects."""
     from cloudfolio import publish as releases_
 
-    releases_.prune(env, keep or None)
+    releases_.prune(env, keep or None, break_lock=break_lock)
 
 
 @task(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -16,6 +18,7 @@ from cloudfolio.publish.manifest import Plan
 from cloudfolio.publish.progress import Progress
 from cloudfolio.publish.releases import (
     DEFAULT_KEEP,
+    DEFAULT_MAX_DELETE_FRACTION,
     DEFAULT_MAX_DELETES,
     PublishOptions,
     Releases,
@@ -34,8 +37,8 @@ def _human(size: int) -> str:
     return f"{value:.1f} GB"
 
 
-def preview_url(site_url: str, release: str) -> str:
-    return f"{site_url.rstrip('/')}/?{urlencode({PREVIEW_PARAMETER: release})}"
+def preview_url(site_url: str, token: str) -> str:
+    return f"{site_url.rstrip('/')}/?{urlencode({PREVIEW_PARAMETER: token})}"
 
 
 def _releases_for(env: str, progress: Progress | None = None) -> tuple[targets.Target, Releases]:
@@ -45,6 +48,18 @@ def _releases_for(env: str, progress: Progress | None = None) -> tuple[targets.T
     with clients.explained_errors(target):
         store.check_bucket()
     return target, Releases(store, clients.pointer_for(target, s3), progress)
+
+
+@contextmanager
+def _acting(target: targets.Target, releases: Releases) -> Iterator[None]:
+    """AWS errors explained, and whatever the command found wrong with the site reported (on
+    stderr), also when it then fails."""
+    try:
+        with clients.explained_errors(target):
+            yield
+    finally:
+        for notice in releases.notices:
+            print(f"warning: {notice}", file=sys.stderr, flush=True)
 
 
 def _say(text: str, json_output: bool) -> None:
@@ -88,6 +103,8 @@ def publish(
     force: bool = False,
     site_dir: Path | None = None,
     max_deletes: int = DEFAULT_MAX_DELETES,
+    max_delete_fraction: float = DEFAULT_MAX_DELETE_FRACTION,
+    break_lock: bool = False,
 ) -> dict[str, Any]:
     """Build (unless `site_dir` is given), diff against the live release, upload what is new,
     write the release and switch to it (or only stage it with `preview`)."""
@@ -100,18 +117,22 @@ def publish(
         preview=preview,
         force=force,
         max_deletes=max_deletes,
+        max_delete_fraction=max_delete_fraction,
+        break_lock=break_lock,
         git_commit=build.git_commit(),
         confirm=_confirmer(env, yes, json_output),
         show_plan=lambda plan, live: _say(
             f"plan for {env} (live: {live or 'nothing yet'}):\n{format_plan(plan)}", json_output
         ),
     )
-    with clients.explained_errors(target):
+    with _acting(target, releases):
         result = releases.publish(Path(site_dir), options)
     summary = {"env": env, "bucket": target.bucket, "site_url": target.site_url, **result.summary()}
-    if result.release and preview:
-        summary["preview_url"] = preview_url(target.site_url, result.release)
-    if not result.plan.has_changes:
+    if result.token:
+        summary["preview_url"] = preview_url(target.site_url, result.token)
+    if not result.plan.has_changes and result.live_after != result.live_before:
+        _say(f"the live pointer is back on {result.live_after}", json_output)
+    elif not result.plan.has_changes:
         _say("nothing changed since the live release; nothing was written", json_output)
     elif dry_run:
         _say("dry run: nothing was written", json_output)
@@ -135,23 +156,54 @@ def publish(
     return summary
 
 
-def rollback(env: str = "local", to: str | None = None) -> dict[str, Any]:
-    """Switch the pointer back to `to`, or to the release live before the current one."""
+def rollback(env: str = "local", to: str | None = None, retract: bool = False) -> dict[str, Any]:
+    """Switch the pointer back to `to`, or to the release live before the current one; with
+    `retract`, the release left behind becomes unreachable by any link."""
     target, releases = _releases_for(env)
-    with clients.explained_errors(target):
-        before, after = releases.rollback(to)
+    with _acting(target, releases):
+        before, after = releases.rollback(to, retract=retract)
     print(
         f"{env}: live release {before} -> {after}"
         if before != after
         else f"{env}: {after} is already live"
     )
-    return {"env": env, "live_before": before, "live_after": after}
+    if retract and before and before != after:
+        print(f"{env}: {before} is retracted: no link reaches it any more")
+    return {"env": env, "live_before": before, "live_after": after, "retracted": retract}
+
+
+def preview(env: str = "local", release: str = "") -> dict[str, Any]:
+    """Open a new preview link (an unguessable token) for an existing release."""
+    target, releases = _releases_for(env)
+    with _acting(target, releases):
+        token = releases.issue_preview(release)
+    url = preview_url(target.site_url, token)
+    print(f"{env}: preview of {release}: {url}")
+    return {"env": env, "release": release, "preview_url": url}
+
+
+def retract(env: str = "local", release: str = "") -> dict[str, Any]:
+    """Make a release unreachable at once: close its preview links and delete its manifest
+    (going back to the newest intact release first if it is live)."""
+    target, releases = _releases_for(env)
+    with _acting(target, releases):
+        result = releases.retract(release)
+    if result.live_before != result.live_after:
+        print(f"{env}: live release {result.live_before} -> {result.live_after}")
+    print(f"{env}: {release} is retracted ({result.closed_links} preview links closed)")
+    return {
+        "env": env,
+        "release": release,
+        "live_before": result.live_before,
+        "live_after": result.live_after,
+        "closed_links": result.closed_links,
+    }
 
 
 def promote(env: str = "local", release: str = "") -> dict[str, Any]:
     """Make an existing release (usually a preview) live."""
     target, releases = _releases_for(env)
-    with clients.explained_errors(target):
+    with _acting(target, releases):
         before, after = releases.promote(release)
     print(
         f"{env}: live release {before} -> {after}"
@@ -164,7 +216,7 @@ def promote(env: str = "local", release: str = "") -> dict[str, Any]:
 def releases(env: str = "local", json_output: bool = False) -> list[dict[str, Any]]:
     """List the releases, oldest first, with time, commit, file count, size and which is live."""
     target, found = _releases_for(env)
-    with clients.explained_errors(target):
+    with _acting(target, found):
         rows = found.list()
     if json_output:
         print(json.dumps(rows, sort_keys=True))
@@ -182,13 +234,13 @@ def releases(env: str = "local", json_output: bool = False) -> list[dict[str, An
     return rows
 
 
-def prune(env: str = "local", keep: int | None = None) -> dict[str, Any]:
-    """Delete old releases (keeping the newest `keep`, the live one and its predecessor) and the
-    objects no kept release references."""
+def prune(env: str = "local", keep: int | None = None, break_lock: bool = False) -> dict[str, Any]:
+    """Delete old releases (keeping the newest `keep`, the live one, its predecessor and those
+    with open preview links) and the objects no remaining release references."""
     keep = keep or int(os.environ.get(KEEP_RELEASES_VARIABLE, DEFAULT_KEEP))
     target, found = _releases_for(env)
-    with clients.explained_errors(target):
-        result = found.prune(keep)
+    with _acting(target, found):
+        result = found.prune(keep, break_lock=break_lock)
     print(
         f"{env}: kept {len(result.kept)} releases, deleted {len(result.deleted_releases)} "
         f"releases and {result.deleted_objects} unreferenced objects"

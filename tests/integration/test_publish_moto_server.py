@@ -72,7 +72,8 @@ def test_publish_commands_end_to_end(stack, tmp_path, capsys):
     preview = commands.publish(
         env="local", site_dir=make_site(tmp_path / "v2", "two"), preview=True, json_output=True
     )
-    assert preview["preview_url"] == f"http://127.0.0.1:8000/?__release={preview['release']}"
+    token = preview["preview_token"]
+    assert preview["preview_url"] == f"http://127.0.0.1:8000/?__preview={token}"
     assert preview["live_after"] == first["release"]
     reader = ReleaseReader(s3, bucket, pointer_ttl=0)
     assert reader.read(reader.resolve("/").key) == b"<h1>home one</h1>"
@@ -88,6 +89,21 @@ def test_publish_commands_end_to_end(stack, tmp_path, capsys):
     assert reader.read(reader.resolve("/").key) == b"<h1>home one</h1>"
     pruned = commands.prune(env="local", keep=1)
     assert set(pruned["kept"]) == {first["release"], preview["release"]}
+
+    # A pointer naming a missing manifest is reported, and rollback goes to an intact release.
+    commands.promote(env="local", release=preview["release"])
+    s3.delete_object(Bucket=bucket, Key=f"releases/{preview['release']}.json")
+    capsys.readouterr()
+    assert commands.rollback(env="local")["live_after"] == first["release"]
+    assert f"{preview['release']}, whose manifest is missing" in capsys.readouterr().err
+    assert reader.read(reader.resolve("/").key) == b"<h1>home one</h1>"
+
+    link = commands.preview(env="local", release=first["release"])["preview_url"]
+    assert "__preview=" in link
+    commands.publish(env="local", site_dir=make_site(tmp_path / "v3", "three"))
+    retracted = commands.retract(env="local", release=first["release"])
+    assert retracted["closed_links"] == 1
+    assert ReleaseReader(s3, bucket).manifest(first["release"]) is None
 
 
 def test_confirmation_is_required_for_shared_environments_without_a_terminal(stack, tmp_path):
@@ -151,7 +167,10 @@ def test_a_publish_killed_mid_upload_leaves_the_live_release_whole(stack, tmp_pa
     uploaded_before_kill = len([key for key in stored if key.startswith("objects/")])
     assert uploaded_before_kill > POSTS + 2  # some of the new release's objects made it
 
-    resumed = commands.publish(env="local", site_dir=site)
+    # The killed publish left its lock: the next one names it and goes on only when told to.
+    with pytest.raises(PublishError, match=r"a publish by .*holds the site lock.*--break-lock"):
+        commands.publish(env="local", site_dir=site)
+    resumed = commands.publish(env="local", site_dir=site, break_lock=True)
     assert resumed["uploaded"] == (2 * (POSTS + 2) - 1) - uploaded_before_kill
     assert reader.read(reader.resolve("/posts/p3/").key) == b"<article>3 two</article>"
 
@@ -169,6 +188,12 @@ def test_the_local_serving_helpers_publish_and_serve_from_the_emulator(stack, tm
     assert again.release is None and again.objects_written == 0
     second = serving.publish_site(endpoint, bucket, make_site(tmp_path / "v2", "two", posts=2))
     assert serving.respond(reader, "/posts/p1/", None).body == b"<article>1 two</article>"
-    answer = serving.respond(reader, "/", f"__release={first.release}")
-    assert answer.body == b"<h1>home one</h1>"
-    assert answer.headers["x-cloudfolio-release"] == first.release != second.release
+    by_id = serving.respond(reader, f"/?__preview={first.release}", None)
+    assert "Max-Age=0" in by_id.headers["set-cookie"]  # a release id opens nothing
+    preview = serving.publish_site(
+        endpoint, bucket, make_site(tmp_path / "v3", "three", posts=2), preview=True
+    )
+    opened = serving.respond(reader, f"/?__preview={preview.token}", None)
+    answer = serving.respond(reader, "/", opened.headers["set-cookie"].split(";")[0])
+    assert answer.body == b"<h1>home three</h1>"
+    assert answer.headers["x-cloudfolio-release"] == preview.release != second.release

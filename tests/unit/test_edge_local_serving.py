@@ -64,15 +64,17 @@ def test_a_preview_is_opened_by_link_kept_by_cookie_and_left_by_link(releases, r
     preview = releases.publish(
         write(tmp_path / "v2", {"index.html": "draft", "a/index.html": "a"}),
         PublishOptions(preview=True),
-    ).release
+    )
+    by_id = release_mapping.respond(reader, f"/a/?__preview={preview.release}", None)
+    assert "Max-Age=0" in by_id.headers["set-cookie"]  # a release id is not a preview link
 
-    opened = release_mapping.respond(reader, f"/a/?__release={preview}&x=1", None)
+    opened = release_mapping.respond(reader, f"/a/?__preview={preview.token}&x=1", None)
     assert opened.status == 302
     assert opened.headers["location"] == "/a/?x=1"
     cookie = opened.headers["set-cookie"].split(";")[0]
     assert release_mapping.respond(reader, "/", cookie).body == b"draft"
     assert release_mapping.respond(reader, "/", None).body == b"live"
-    left = release_mapping.respond(reader, "/?__release=live", cookie)
+    left = release_mapping.respond(reader, "/?__preview=live", cookie)
     assert left.status == 302 and "Max-Age=0" in left.headers["set-cookie"]
 
 

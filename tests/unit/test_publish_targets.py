@@ -158,8 +158,8 @@ def test_key_value_store_pointer_switches_with_the_current_etag():
 
 
 def test_preview_url_keeps_the_site_url_and_adds_the_selector():
-    url = commands.preview_url("https://example.org/", "20260101T120000.000Z-0a1b2c3d")
-    assert url == "https://example.org/?__release=20260101T120000.000Z-0a1b2c3d"
+    url = commands.preview_url("https://example.org/", "Zk3xV9qLr2Tn8YwPa5Hc1Ud7Me4Js6Bo")
+    assert url == "https://example.org/?__preview=Zk3xV9qLr2Tn8YwPa5Hc1Ud7Me4Js6Bo"
 
 
 def test_the_terraform_wrapper_offers_what_publish_reads():
