@@ -47,6 +47,7 @@ module "stack" {
   enable_ci            = var.github_repository != null
   github_repository    = var.github_repository
   github_environments  = coalesce(var.github_environments, [local.github_environment[var.environment]])
+  github_refs          = var.environment == "prod" ? [] : ["refs/heads/main"] # prod: the gate only
   create_oidc_provider = var.create_oidc_provider
   oidc_provider_arn    = var.oidc_provider_arn
   state_bucket         = var.state_bucket

@@ -54,4 +54,17 @@ resource "aws_iam_role" "deploy" {
   assume_role_policy   = data.aws_iam_policy_document.trust.json
   max_session_duration = var.max_session_seconds
   tags                 = var.tags
+
+  lifecycle {
+    # The production environment is the approval gate: a role it guards must not also be open
+    # to a branch (any job on that branch could skip the gate), nor to a second environment.
+    precondition {
+      condition     = !contains(var.allowed_environments, "production") || (length(var.allowed_refs) == 0 && length(var.allowed_environments) == 1)
+      error_message = "A role trusted by the production environment must trust nothing else: set allowed_refs = [] and only [\"production\"] in allowed_environments."
+    }
+    precondition {
+      condition     = length(var.allowed_environments) <= 1
+      error_message = "A deploy role serves one environment: list at most one in allowed_environments."
+    }
+  }
 }

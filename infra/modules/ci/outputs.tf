@@ -12,3 +12,8 @@ output "allowed_subjects" {
   description = "Token subjects allowed to assume the role."
   value       = local.subjects
 }
+
+output "permissions_boundary_arn" {
+  description = "Boundary every role the stack creates must carry (permissions_boundary of aws_iam_role)."
+  value       = aws_iam_policy.boundary.arn
+}

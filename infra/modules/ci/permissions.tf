@@ -1,5 +1,7 @@
 # What `invoke deploy` (terraform apply of the stack) and `invoke publish` need, scoped to resources
-# named with the stack's prefix. The role can never change itself or the OIDC trust.
+# named with the stack's prefix, tagged with its `stack` tag, or named exactly (the distribution and
+# the KeyValueStore the administrator's first apply created). The role can never change itself,
+# the OIDC trust or the boundary, and every role it creates or changes carries the boundary.
 
 locals {
   arn = {
@@ -14,10 +16,9 @@ locals {
     lambda_logs = "arn:${local.partition}:logs:*:${local.account}:log-group:/aws/lambda/${local.prefix}-*"
     api_logs    = "arn:${local.partition}:logs:*:${local.account}:log-group:/aws/apigateway/${local.prefix}-*"
     buckets     = "arn:${local.partition}:s3:::${local.prefix}-*"
-    keys        = "arn:${local.partition}:kms:*:${local.account}:key/*"
     aliases     = "arn:${local.partition}:kms:*:${local.account}:alias/${local.prefix}-*"
-    apis        = "arn:${local.partition}:apigateway:*::/*"
-    cloudfront  = "arn:${local.partition}:cloudfront::${local.account}:*"
+    apigateway  = "arn:${local.partition}:apigateway:*::"
+    cloudfront  = "arn:${local.partition}:cloudfront::${local.account}"
     certs       = "arn:${local.partition}:acm:*:${local.account}:certificate/*"
     web_acls    = "arn:${local.partition}:wafv2:us-east-1:${local.account}:global/*/${local.prefix}-*/*"
     managed_rs  = "arn:${local.partition}:wafv2:us-east-1:${local.account}:global/managedruleset/*/*"
@@ -64,7 +65,7 @@ data "aws_iam_policy_document" "deploy" {
     for_each = var.kvs_arn == null ? [] : [var.kvs_arn]
     content {
       sid       = "SwitchLiveRelease"
-      actions   = ["cloudfront-keyvaluestore:DescribeKeyValueStore", "cloudfront-keyvaluestore:GetKey", "cloudfront-keyvaluestore:PutKey", "cloudfront-keyvaluestore:ListKeys"]
+      actions   = ["cloudfront-keyvaluestore:DescribeKeyValueStore", "cloudfront-keyvaluestore:GetKey", "cloudfront-keyvaluestore:PutKey", "cloudfront-keyvaluestore:DeleteKey", "cloudfront-keyvaluestore:ListKeys"]
       resources = [statement.value]
     }
   }
@@ -85,11 +86,47 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid = "ManageStackRoles"
     actions = [
-      "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy",
-      "iam:TagRole", "iam:UntagRole", "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy",
-      "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
+      "iam:GetRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:TagRole",
+      "iam:UntagRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+      "iam:ListInstanceProfilesForRole",
     ]
     resources = [local.arn.roles]
+  }
+
+  # What a role may do changes only with the module's boundary on it. Trust policies of stack
+  # roles (UpdateAssumeRolePolicy cannot be tied to a boundary) change only by an administrator.
+  statement {
+    sid = "ChangeStackRolesWithinTheBoundary"
+    actions = [
+      "iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy",
+      "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary",
+    ]
+    resources = [local.arn.roles]
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PermissionsBoundary"
+      values   = [local.boundary_arn]
+    }
+  }
+
+  statement {
+    sid       = "ReadTheBoundary"
+    actions   = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"]
+    resources = [local.boundary_arn]
+  }
+
+  statement {
+    sid       = "NeverEditTheBoundary"
+    effect    = "Deny"
+    actions   = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"]
+    resources = [local.boundary_arn]
+  }
+
+  statement {
+    sid       = "NeverRemoveABoundary"
+    effect    = "Deny"
+    actions   = ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"]
+    resources = ["*"]
   }
 
   statement {
@@ -127,29 +164,28 @@ data "aws_iam_policy_document" "deploy" {
     resources = [local.arn.alarms, local.arn.dashboard]
   }
 
-  # Key ids are random, so keys are scoped by the `stack` tag every stack resource carries
-  # (a fresh key has no alias yet, so an alias condition would lock the deploy out of it).
+  # A new key has no alias and no tag the role could be trusted to set (tagging at creation needs
+  # kms:TagResource on every key, which would let it adopt any key). So the role creates keys
+  # untagged and manages them through their key policy, which names it (the monitoring module's
+  # deploy_role_arn); no IAM statement reaches any key.
   statement {
-    sid       = "ManageStackKeys"
-    actions   = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:EnableKeyRotation", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:CreateAlias", "kms:DeleteAlias"]
-    resources = [local.arn.keys]
-    condition {
-      test     = "StringEquals"
-      variable = "aws:ResourceTag/stack"
-      values   = [local.prefix]
-    }
+    sid       = "CreateKeys"
+    actions   = ["kms:CreateKey"]
+    resources = ["*"]
   }
 
   statement {
     sid       = "ManageStackKeyAliases"
-    actions   = ["kms:CreateAlias", "kms:DeleteAlias"]
+    actions   = ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"]
     resources = [local.arn.aliases]
   }
 
+  # HTTP API ids are random: APIs and custom domains are created with the stack tag and managed
+  # only while they carry it (child resources are authorised with their API's tags).
   statement {
-    sid       = "CreateTaggedKeys"
-    actions   = ["kms:CreateKey", "kms:TagResource"]
-    resources = ["*"]
+    sid       = "CreateStackApis"
+    actions   = ["apigateway:POST"]
+    resources = ["${local.arn.apigateway}/apis", "${local.arn.apigateway}/domainnames"]
     condition {
       test     = "StringEquals"
       variable = "aws:RequestTag/stack"
@@ -159,23 +195,55 @@ data "aws_iam_policy_document" "deploy" {
 
   statement {
     sid       = "ManageStackApis"
-    actions   = ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE", "apigateway:TagResource"]
-    resources = [local.arn.apis]
+    actions   = ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"]
+    resources = ["${local.arn.apigateway}/apis/*", "${local.arn.apigateway}/domainnames/*", "${local.arn.apigateway}/tags/*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/stack"
+      values   = [local.prefix]
+    }
   }
 
   statement {
-    sid = "ManageStackEdge"
+    sid = "ManageStackEdgeFunctions"
     actions = [
-      "cloudfront:CreateDistribution", "cloudfront:UpdateDistribution", "cloudfront:DeleteDistribution", "cloudfront:GetDistribution",
-      "cloudfront:TagResource", "cloudfront:ListTagsForResource", "cloudfront:CreateOriginAccessControl",
-      "cloudfront:GetOriginAccessControl", "cloudfront:UpdateOriginAccessControl", "cloudfront:DeleteOriginAccessControl",
-      "cloudfront:CreateCachePolicy", "cloudfront:GetCachePolicy", "cloudfront:UpdateCachePolicy", "cloudfront:DeleteCachePolicy",
-      "cloudfront:CreateResponseHeadersPolicy", "cloudfront:GetResponseHeadersPolicy", "cloudfront:UpdateResponseHeadersPolicy",
-      "cloudfront:DeleteResponseHeadersPolicy", "cloudfront:CreateFunction", "cloudfront:DescribeFunction", "cloudfront:GetFunction",
-      "cloudfront:UpdateFunction", "cloudfront:PublishFunction", "cloudfront:DeleteFunction", "cloudfront:CreateKeyValueStore",
-      "cloudfront:DescribeKeyValueStore", "cloudfront:UpdateKeyValueStore", "cloudfront:DeleteKeyValueStore",
+      "cloudfront:CreateFunction", "cloudfront:DescribeFunction", "cloudfront:GetFunction", "cloudfront:UpdateFunction",
+      "cloudfront:PublishFunction", "cloudfront:DeleteFunction", "cloudfront:TestFunction",
     ]
-    resources = [local.arn.cloudfront]
+    resources = ["${local.arn.cloudfront}:function/${local.prefix}-*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.distribution_arn == null ? [] : [var.distribution_arn]
+    content {
+      sid = "ManageStackDistribution"
+      actions = [
+        "cloudfront:GetDistribution", "cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution",
+        "cloudfront:ListTagsForResource", "cloudfront:TagResource", "cloudfront:UntagResource",
+      ]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.kvs_arn == null ? [] : [var.kvs_arn]
+    content {
+      sid       = "ManageStackKeyValueStore"
+      actions   = ["cloudfront:DescribeKeyValueStore", "cloudfront:UpdateKeyValueStore"]
+      resources = [statement.value]
+    }
+  }
+
+  # Cache, origin-access and response-headers policies have random ids and no tags: the role may
+  # read them (plans refresh them) and an administrator changes them.
+  statement {
+    sid     = "ReadEdgePolicies"
+    actions = ["cloudfront:GetCachePolicy", "cloudfront:GetOriginAccessControl", "cloudfront:GetResponseHeadersPolicy"]
+    resources = [
+      "${local.arn.cloudfront}:cache-policy/*",
+      "${local.arn.cloudfront}:origin-access-control/*",
+      "${local.arn.cloudfront}:response-headers-policy/*",
+    ]
   }
 
   statement {

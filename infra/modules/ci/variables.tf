@@ -14,13 +14,13 @@ variable "github_repository" {
 }
 
 variable "allowed_refs" {
-  description = "Git refs whose workflows may assume the role (exact match, e.g. refs/heads/main)."
+  description = "Git refs whose workflows may assume the role (exact match, e.g. refs/heads/main); never for production."
   type        = list(string)
-  default     = ["refs/heads/main"]
+  default     = []
 }
 
 variable "allowed_environments" {
-  description = "GitHub deployment environments whose jobs may assume the role (exact match)."
+  description = "The GitHub deployment environment whose jobs may assume the role (exact match; at most one)."
   type        = list(string)
   default     = []
 }
@@ -74,4 +74,10 @@ variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "distribution_arn" {
+  description = "The stack's CloudFront distribution, created by the administrator's first apply; null grants no distribution access."
+  type        = string
+  default     = null
 }

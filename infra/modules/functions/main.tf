@@ -34,6 +34,8 @@ resource "aws_iam_role" "function" {
   name               = local.function_names[each.key]
   assume_role_policy = data.aws_iam_policy_document.assume_lambda.json
   tags               = var.tags
+
+  permissions_boundary = var.permissions_boundary
 }
 
 resource "aws_cloudwatch_log_group" "function" {

@@ -15,7 +15,7 @@ resource "aws_kms_key" "alarms" {
   deletion_window_in_days = 7
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid       = "AccountAdministers"
         Effect    = "Allow"
@@ -23,6 +23,14 @@ resource "aws_kms_key" "alarms" {
         Action    = "kms:*"
         Resource  = "*"
       },
+      # The deploy role reaches stack keys only through their key policies (see the ci module).
+      ], var.deploy_role_arn == null ? [] : [{
+        Sid       = "DeployRoleAdministers"
+        Effect    = "Allow"
+        Principal = { AWS = var.deploy_role_arn }
+        Action    = "kms:*"
+        Resource  = "*"
+      }], [
       {
         Sid       = "CloudWatchPublishes"
         Effect    = "Allow"
@@ -31,9 +39,10 @@ resource "aws_kms_key" "alarms" {
         Resource  = "*"
         Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
       },
-    ]
+    ])
   })
-  tags = var.tags
+  # No tags: tagging at creation needs kms:TagResource on every key, which the deploy role must
+  # not have. The alias names the key's stack.
 }
 
 resource "aws_kms_alias" "alarms" {

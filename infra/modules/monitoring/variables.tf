@@ -53,3 +53,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "deploy_role_arn" {
+  description = "The CI deploy role, named in the alarm key's policy (its only way to manage the key); null for none."
+  type        = string
+  default     = null
+}

@@ -41,6 +41,8 @@ resource "aws_iam_role" "edge" {
   name               = local.edge_lambda_name
   assume_role_policy = data.aws_iam_policy_document.edge_assume.json
   tags               = var.tags
+
+  permissions_boundary = var.permissions_boundary
 }
 
 data "aws_iam_policy_document" "edge" {

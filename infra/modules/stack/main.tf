@@ -66,6 +66,7 @@ module "functions" {
 
   create               = var.enable_functions
   name_prefix          = var.name_prefix
+  permissions_boundary = local.permissions_boundary
   functions            = local.functions
   artifacts_dir        = var.artifacts_dir
   table_arn            = module.data.table_arn
@@ -114,6 +115,7 @@ module "site" {
   }
 
   name_prefix              = var.name_prefix
+  permissions_boundary     = local.permissions_boundary
   bucket_name              = local.site_bucket
   enable_cdn               = var.enable_cdn
   expire_old_versions      = var.site_expire_old_versions
@@ -132,13 +134,14 @@ module "monitoring" {
   source = "../monitoring"
   count  = var.enable_monitoring && var.enable_functions ? 1 : 0
 
-  name_prefix    = var.name_prefix
-  function_names = module.functions.function_names
-  api_id         = module.api.api_id
-  api_stage      = module.api.stage_name
-  table_name     = module.data.table_name
-  alarm_email    = var.alarm_email
-  tags           = var.tags
+  name_prefix     = var.name_prefix
+  deploy_role_arn = var.enable_ci ? module.ci[0].role_arn : null
+  function_names  = module.functions.function_names
+  api_id          = module.api.api_id
+  api_stage       = module.api.stage_name
+  table_name      = module.data.table_name
+  alarm_email     = var.alarm_email
+  tags            = var.tags
 }
 
 module "ci" {
@@ -155,6 +158,13 @@ module "ci" {
   state_key_prefix     = var.state_key_prefix
   site_bucket_arn      = var.enable_site ? module.site[0].bucket_arn : "arn:aws:s3:::${local.site_bucket}"
   kvs_arn              = var.enable_site ? module.site[0].kvs_arn : null
+  distribution_arn     = var.enable_site ? module.site[0].distribution_arn : null
   route53_zone_id      = var.route53_zone_id
   tags                 = var.tags
+}
+
+locals {
+  # Roles the deploy role creates carry the ci module's boundary; without CI (the local stack,
+  # an administrator's apply) there is none.
+  permissions_boundary = var.enable_ci ? module.ci[0].permissions_boundary_arn : null
 }
