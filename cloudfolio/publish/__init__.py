@@ -8,20 +8,13 @@ Layout in the site bucket (declared in backend/edge/release_mapping.py):
 - `locks/site.json`: the lock one publish or prune holds at a time.
 """
 
-from cloudfolio.publish.commands import (
-    preview,
-    preview_url,
-    promote,
-    prune,
-    publish,
-    releases,
-    retract,
-    rollback,
-)
+from typing import Any
+
 from cloudfolio.publish.errors import PublishError
 
-__all__ = [
-    "PublishError",
+# The commands load the build, Terraform and every client; modules that only publish a built
+# site (the local stack, the benchmark) import what they use without paying for them.
+_COMMANDS = (
     "preview",
     "preview_url",
     "promote",
@@ -30,4 +23,15 @@ __all__ = [
     "releases",
     "retract",
     "rollback",
-]
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _COMMANDS:
+        from cloudfolio.publish import commands
+
+        return getattr(commands, name)
+    raise AttributeError(name)
+
+
+__all__ = ["PublishError", *_COMMANDS]

@@ -10,7 +10,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 from cloudfolio.publish.edge import (
@@ -29,11 +28,7 @@ from cloudfolio.publish.edge import (
 from cloudfolio.publish.errors import PublishError
 
 # Large files go up in parts; the diff never looks at ETags, so multipart is invisible to it.
-TRANSFER_CONFIG = TransferConfig(
-    multipart_threshold=16 * 1024 * 1024,
-    multipart_chunksize=16 * 1024 * 1024,
-    max_concurrency=4,
-)
+MULTIPART_THRESHOLD = 16 * 1024 * 1024
 # Below this many candidates, one HEAD each is cheaper than listing every stored object.
 HEAD_LIMIT = 64
 DELETE_BATCH = 1000
@@ -241,13 +236,22 @@ class SiteStore:
         return wanted - {stored.sha256 for stored in self.stored_objects()}
 
     def upload_object(self, sha256: str, source: Path, content_type: str) -> None:
-        self.s3.upload_file(
-            str(source),
-            self.bucket,
-            object_key(sha256),
-            ExtraArgs={"ContentType": content_type, "Metadata": {"sha256": sha256}},
-            Config=TRANSFER_CONFIG,
+        extra = {"ContentType": content_type, "Metadata": {"sha256": sha256}}
+        if source.stat().st_size < MULTIPART_THRESHOLD:
+            # One request; a transfer manager per file would cost more than the upload.
+            self.s3.put_object(
+                Bucket=self.bucket, Key=object_key(sha256), Body=source.read_bytes(), **extra
+            )
+            return
+        from s3transfer.manager import TransferConfig, TransferManager  # only for large files
+
+        config = TransferConfig(
+            multipart_threshold=MULTIPART_THRESHOLD,
+            multipart_chunksize=MULTIPART_THRESHOLD,
+            max_request_concurrency=4,
         )
+        with TransferManager(self.s3, config) as manager:
+            manager.upload(str(source), self.bucket, object_key(sha256), extra_args=extra).result()
 
     def release_ids(self) -> list[str]:
         ids = []
