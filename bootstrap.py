@@ -49,7 +49,9 @@ def ensure_python_env() -> None:
             venv.EnvBuilder(with_pip=True).create(VENV)
         run(BIN / "python", "-m", "pip", "install", "--quiet", f"uv=={UV_VERSION}")
     # --frozen: install exactly the lock file; a stale lock is an error, not a silent upgrade.
-    run(uv, "sync", "--frozen", "--quiet")
+    # --compile-bytecode, as pip does: where PYTHONDONTWRITEBYTECODE is set (CI images often set
+    # it) every tool would otherwise compile its imports from source on each start.
+    run(uv, "sync", "--frozen", "--quiet", "--compile-bytecode")
 
 
 def apt_install(*packages: str, why: str) -> None:

@@ -97,13 +97,15 @@ def publish_once(site: str, endpoint: str, bucket: str) -> None:
     It imports what `invoke publish` imports to publish a built site, nothing more."""
     from cloudfolio.publish.clients import s3_client
     from cloudfolio.publish.metering import WriteCounter
-    from cloudfolio.publish.releases import Releases
+    from cloudfolio.publish.releases import PublishOptions, Releases
     from cloudfolio.publish.store import S3Pointer, SiteStore
     from cloudfolio.publish.targets import Target
 
     s3 = s3_client(Target("local", bucket, "https://bench.example.org", endpoint))
     writes = WriteCounter(s3)
-    result = Releases(SiteStore(s3, bucket), S3Pointer(s3, bucket)).publish(Path(site))
+    # The hash cache sits beside the site, as invoke publish keeps it beside its build.
+    options = PublishOptions(hash_cache=Path(site).parent / "hashes.json")
+    result = Releases(SiteStore(s3, bucket), S3Pointer(s3, bucket)).publish(Path(site), options)
     plan = result.plan
     print(
         json.dumps(

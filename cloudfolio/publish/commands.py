@@ -119,6 +119,7 @@ def publish(
         max_deletes=max_deletes,
         max_delete_fraction=max_delete_fraction,
         break_lock=break_lock,
+        hash_cache=build.BUILD_ROOT / env / "hashes.json",
         git_commit=build.git_commit(),
         confirm=_confirmer(env, yes, json_output),
         show_plan=lambda plan, live: _say(

@@ -43,19 +43,50 @@ def _site_files(site_dir: Path) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def scan(site_dir: Path, workers: int = 8) -> dict[str, dict[str, Any]]:
-    """path -> {hash, size, content_type, cache_control} for every file under `site_dir`."""
+def _load_cache(cache: Path | None) -> dict[str, list[Any]]:
+    if cache is None:
+        return {}
+    try:
+        return json.loads(cache.read_text())
+    except (OSError, ValueError):
+        return {}  # no cache yet, or a torn one: hash everything
+
+
+def scan(site_dir: Path, workers: int = 8, cache: Path | None = None) -> dict[str, dict[str, Any]]:
+    """path -> {hash, size, content_type, cache_control} for every file under `site_dir`.
+
+    With `cache`, a file whose size and modification time (ns) are those recorded there is not
+    read again; the cache is rewritten when anything differs."""
     files = _site_files(site_dir)
+    known = _load_cache(cache)
+    stats = [full.stat() for _, full in files]
+
+    def digest(index: int) -> str:
+        path, full = files[index]
+        recorded = known.get(path)
+        stat = stats[index]
+        if recorded and recorded[0] == stat.st_size and recorded[1] == stat.st_mtime_ns:
+            return recorded[2]
+        return sha256_file(full)
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        digests = list(pool.map(lambda item: sha256_file(item[1]), files))
+        digests = list(pool.map(digest, range(len(files))))
+    if cache is not None:
+        fresh = {
+            path: [stat.st_size, stat.st_mtime_ns, digest]
+            for (path, _), stat, digest in zip(files, stats, digests, strict=True)
+        }
+        if fresh != known:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(json.dumps(fresh, separators=(",", ":")))
     return {
         path: {
             "hash": digest,
-            "size": full.stat().st_size,
+            "size": stat.st_size,
             "content_type": headers.content_type(path),
             "cache_control": headers.cache_control(path),
         }
-        for (path, full), digest in zip(files, digests, strict=True)
+        for (path, _), stat, digest in zip(files, stats, digests, strict=True)
     }
 
 

@@ -42,6 +42,8 @@ class PublishOptions:
     max_deletes: int = DEFAULT_MAX_DELETES
     max_delete_fraction: float = DEFAULT_MAX_DELETE_FRACTION
     break_lock: bool = False
+    # Where file hashes are kept between publishes (keyed by size and mtime); None: hash all.
+    hash_cache: Path | None = None
     workers: int = DEFAULT_WORKERS
     git_commit: str | None = None
     # Called with the plan before anything is written; returning False cancels the publish.
@@ -205,7 +207,7 @@ class Releases:
     def publish(self, site_dir: Path, options: PublishOptions | None = None) -> PublishResult:
         options = options or PublishOptions()
         check_site_dir(site_dir)
-        files = manifests.scan(site_dir, workers=options.workers)
+        files = manifests.scan(site_dir, workers=options.workers, cache=options.hash_cache)
         live, live_manifest = self._live_state()
         base, base_manifest = live, live_manifest
         if live is not None and live_manifest is None:

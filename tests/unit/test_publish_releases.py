@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 from moto import mock_aws
 
 from cloudfolio.publish import headers
+from cloudfolio.publish import manifest as manifests
 from cloudfolio.publish.edge import ReleaseReader, manifest_key, object_key, select_release
 from cloudfolio.publish.lock import SiteLock
 from cloudfolio.publish.metering import WriteCounter
@@ -517,3 +520,16 @@ def test_the_delete_guard_is_relative_as_well_as_absolute(releases, tmp_path, wr
         write_site(tmp_path / "v3", half_built), PublishOptions(max_delete_fraction=0.6)
     )
     assert len(allowed.plan.removed) == 6
+
+
+def test_the_hash_cache_skips_unchanged_files_and_rehashes_touched_ones(tmp_path):
+    site = write_site(tmp_path / "site", {"index.html": "home", "a.css": "body {}"})
+    cache = tmp_path / "hashes.json"
+    first = manifests.scan(site, cache=cache)
+    recorded = json.loads(cache.read_text())
+    recorded["a.css"][2] = "f" * 64  # a recorded hash is trusted while size and mtime match
+    cache.write_text(json.dumps(recorded))
+    assert manifests.scan(site, cache=cache)["a.css"]["hash"] == "f" * 64
+    (site / "a.css").write_text("body {}")  # same bytes, new mtime: read again
+    os.utime(site / "a.css", ns=(1, 1))
+    assert manifests.scan(site, cache=cache) == first
