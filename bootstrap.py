@@ -52,6 +52,7 @@ def ensure_python_env() -> None:
     # --compile-bytecode, as pip does: where PYTHONDONTWRITEBYTECODE is set (CI images often set
     # it) every tool would otherwise compile its imports from source on each start.
     run(uv, "sync", "--frozen", "--quiet", "--compile-bytecode")
+    run(BIN / "python", "-m", "compileall", "-q", "cloudfolio", "backend", "plugins")
 
 
 def apt_install(*packages: str, why: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -24,29 +25,13 @@ ACCOUNT = "123456789012"
 PROD, STAGING = "cfci-prod", "cfci-staging"
 DISTRIBUTION = f"arn:aws:cloudfront::{ACCOUNT}:distribution/EPRODDIST"
 KVS = f"arn:aws:cloudfront::{ACCOUNT}:key-value-store/0a1b2c3d-prod"
+LOCAL_ENV = REPO / "infra" / "envs" / "local"
+# The local env's provider and version blocks (every service at the emulator) plus these modules.
 ROOT_TF = """
-terraform {
-  required_providers {
-    aws = { source = "hashicorp/aws", version = "5.100.0" }
-  }
-}
 variable "aws_endpoint" { type = string }
 variable "prod_refs" {
   type    = list(string)
   default = []
-}
-provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {
-    iam = var.aws_endpoint
-    sts = var.aws_endpoint
-  }
 }
 module "prod" {
   source               = "MODULE"
@@ -122,6 +107,8 @@ def applied(terraform_bin, moto_endpoint, tmp_path_factory):
     }.items():
         text = text.replace(name, value)
     (root / "main.tf").write_text(text)
+    for name in ("providers.tf", "versions.tf"):
+        shutil.copy(LOCAL_ENV / name, root / name)
     runner = terraform.Terraform(root, data_dir=root / ".data", state_path=root / "tfstate")
     runner.init()
     runner.apply({"aws_endpoint": moto_endpoint})

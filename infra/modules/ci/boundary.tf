@@ -19,21 +19,8 @@ locals {
   ]
 }
 
-data "aws_iam_policy_document" "boundary" {
-  # A boundary only caps: what a role may really do is still what its own policies grant.
-  statement {
-    sid       = "CapOnly"
-    actions   = ["*"]
-    resources = ["*"]
-  }
-
-  statement {
-    sid           = "NoIamOutsideTheStack"
-    effect        = "Deny"
-    actions       = local.iam_writes
-    not_resources = [local.arn.roles]
-  }
-
+# Shared by the boundary and the deploy role's own policy (the role itself carries no boundary).
+data "aws_iam_policy_document" "protect_boundaries" {
   statement {
     sid       = "NoBoundaryRemoval"
     effect    = "Deny"
@@ -46,6 +33,24 @@ data "aws_iam_policy_document" "boundary" {
     effect    = "Deny"
     actions   = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"]
     resources = [local.boundary_arn]
+  }
+}
+
+data "aws_iam_policy_document" "boundary" {
+  source_policy_documents = [data.aws_iam_policy_document.protect_boundaries.json]
+
+  # A boundary only caps: what a role may really do is still what its own policies grant.
+  statement {
+    sid       = "CapOnly"
+    actions   = ["*"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid           = "NoIamOutsideTheStack"
+    effect        = "Deny"
+    actions       = local.iam_writes
+    not_resources = [local.arn.roles]
   }
 
   statement {

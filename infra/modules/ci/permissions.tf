@@ -27,6 +27,9 @@ locals {
 }
 
 data "aws_iam_policy_document" "deploy" {
+  # Never edit the boundary, never remove one from any role.
+  source_policy_documents = [data.aws_iam_policy_document.protect_boundaries.json]
+
   statement {
     sid       = "ReadWriteOwnState"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
@@ -113,20 +116,6 @@ data "aws_iam_policy_document" "deploy" {
     sid       = "ReadTheBoundary"
     actions   = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"]
     resources = [local.boundary_arn]
-  }
-
-  statement {
-    sid       = "NeverEditTheBoundary"
-    effect    = "Deny"
-    actions   = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"]
-    resources = [local.boundary_arn]
-  }
-
-  statement {
-    sid       = "NeverRemoveABoundary"
-    effect    = "Deny"
-    actions   = ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"]
-    resources = ["*"]
   }
 
   statement {
