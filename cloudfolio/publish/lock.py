@@ -71,7 +71,7 @@ class SiteLock:
         self.s3, self.bucket = s3, bucket
         self.owner = owner or default_owner()
         self.ttl = ttl
-        self._token: str | None = None
+        self._etag: str | None = None
 
     def holder(self) -> Holder | None:
         try:
@@ -91,25 +91,26 @@ class SiteLock:
     def acquire(self, operation: str, break_lock: bool = False, now: datetime | None = None):
         """Take the lock or raise PublishError naming who holds it."""
         now = now or datetime.now(UTC)
-        self._token = os.urandom(8).hex()
         body = json.dumps(
             {
                 "owner": self.owner,
                 "operation": operation,
                 "acquired": now.isoformat(),
                 "expires": (now + self.ttl).isoformat(),
-                "token": self._token,
+                # Two holders in one second must still write different bytes (and ETags).
+                "nonce": os.urandom(8).hex(),
             }
         ).encode()
         for attempt in range(2):
             try:
-                self.s3.put_object(
+                written = self.s3.put_object(
                     Bucket=self.bucket,
                     Key=LOCK_KEY,
                     Body=body,
                     ContentType="application/json",
                     IfNoneMatch="*",
                 )
+                self._etag = written["ETag"]
                 return self
             except ClientError as error:
                 if error.response["Error"]["Code"] not in TAKEN_CODES:
@@ -130,13 +131,17 @@ class SiteLock:
         raise PublishError(f"cannot {operation}: the site lock keeps changing hands; try again")
 
     def release(self) -> None:
-        # Only our own lock is removed: a holder whose lock was broken must not free the next one.
-        try:
-            body = self.s3.get_object(Bucket=self.bucket, Key=LOCK_KEY)["Body"].read()
-        except ClientError:
+        # Only our own lock is removed (a conditional delete on the ETag we wrote): a holder
+        # whose lock was broken must not free the next holder's.
+        if self._etag is None:
             return
-        if json.loads(body).get("token") == self._token:
-            self.s3.delete_object(Bucket=self.bucket, Key=LOCK_KEY)
+        try:
+            self.s3.delete_object(Bucket=self.bucket, Key=LOCK_KEY, IfMatch=self._etag)
+        except ClientError as error:
+            if error.response["Error"]["Code"] not in (*TAKEN_CODES, "NoSuchKey", "404"):
+                raise
+        finally:
+            self._etag = None
 
     def __enter__(self) -> SiteLock:
         return self

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -232,7 +233,10 @@ class SiteStore:
         if not wanted:
             return set()
         if len(wanted) <= HEAD_LIMIT:
-            return {h for h in wanted if not self._exists(object_key(h))}
+            candidates = sorted(wanted)
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                stored = list(pool.map(lambda h: self._exists(object_key(h)), candidates))
+            return {h for h, exists in zip(candidates, stored, strict=True) if not exists}
         return wanted - {stored.sha256 for stored in self.stored_objects()}
 
     def upload_object(self, sha256: str, source: Path, content_type: str) -> None:
