@@ -62,6 +62,13 @@ def function_names() -> list[str]:
     )
 
 
+def _uv_run(what: str, command: list[str]) -> subprocess.CompletedProcess[str]:
+    completed = subprocess.run(command, cwd=paths.ROOT, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise PackagingError(f"{what} failed: {completed.stderr.strip()}")
+    return completed
+
+
 def _uv() -> str:
     candidate = Path(sys.executable).with_name("uv")
     found = str(candidate) if candidate.exists() else shutil.which("uv")
@@ -79,15 +86,10 @@ def _dependency_dir() -> Path:
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     uv = _uv()
-    exported = subprocess.run(
+    exported = _uv_run(
+        "uv export",
         [uv, "export", "--frozen", "--only-group", "backend", "--no-hashes", "--no-emit-project"],
-        cwd=paths.ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
     )
-    if exported.returncode != 0:
-        raise PackagingError(f"uv export failed: {exported.stderr.strip()}")
     wanted = [
         line
         for line in exported.stdout.splitlines()
@@ -97,31 +99,14 @@ def _dependency_dir() -> Path:
     ]
     requirements = target.parent / f"{lock_digest}.txt"
     requirements.write_text("\n".join(wanted) + "\n")
-    installed = subprocess.run(
+    _uv_run(
+        "installing Lambda dependencies",
         [
-            uv,
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--only-binary",
-            ":all:",
-            "--python-platform",
-            LAMBDA_PLATFORM,
-            "--python-version",
-            LAMBDA_PYTHON,
-            "--target",
-            str(target),
-            "-r",
-            str(requirements),
+            uv, "pip", "install", "--quiet", "--no-deps", "--only-binary", ":all:",
+            "--python-platform", LAMBDA_PLATFORM, "--python-version", LAMBDA_PYTHON,
+            "--target", str(target), "-r", str(requirements),
         ],
-        cwd=paths.ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if installed.returncode != 0:
-        raise PackagingError(f"installing Lambda dependencies failed: {installed.stderr.strip()}")
+    )  # fmt: skip
     (target / ".complete").write_text(lock_digest)
     return target
 

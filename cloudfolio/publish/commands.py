@@ -15,7 +15,7 @@ from cloudfolio.publish import build, clients, targets
 from cloudfolio.publish.edge import PREVIEW_PARAMETER
 from cloudfolio.publish.errors import PublishError
 from cloudfolio.publish.manifest import Plan
-from cloudfolio.publish.progress import Progress
+from cloudfolio.publish.progress import Progress, human_size
 from cloudfolio.publish.releases import (
     DEFAULT_KEEP,
     DEFAULT_MAX_DELETE_FRACTION,
@@ -26,15 +26,6 @@ from cloudfolio.publish.releases import (
 from cloudfolio.publish.store import SiteStore
 
 KEEP_RELEASES_VARIABLE = "CLOUDFOLIO_KEEP_RELEASES"
-
-
-def _human(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB"):
-        if value < 1024:
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"
 
 
 def preview_url(site_url: str, token: str) -> str:
@@ -69,7 +60,7 @@ def _say(text: str, json_output: bool) -> None:
 
 def format_plan(plan: Plan) -> str:
     return "\n".join(
-        f"  {label:<10}{count:>6}  ({_human(size)})"
+        f"  {label:<10}{count:>6}  ({human_size(size)})"
         for label, count, size in (
             ("new", len(plan.new), plan.new_bytes),
             ("changed", len(plan.changed), plan.changed_bytes),
@@ -157,17 +148,22 @@ def publish(
     return summary
 
 
+def _report_switch(env: str, before: str | None, after: str) -> None:
+    """The one line rollback and promote print about the live pointer."""
+    print(
+        f"{env}: live release {before} -> {after}"
+        if before != after
+        else f"{env}: {after} is already live"
+    )
+
+
 def rollback(env: str = "local", to: str | None = None, retract: bool = False) -> dict[str, Any]:
     """Switch the pointer back to `to`, or to the release live before the current one; with
     `retract`, the release left behind becomes unreachable by any link."""
     target, releases = _releases_for(env)
     with _acting(target, releases):
         before, after = releases.rollback(to, retract=retract)
-    print(
-        f"{env}: live release {before} -> {after}"
-        if before != after
-        else f"{env}: {after} is already live"
-    )
+    _report_switch(env, before, after)
     if retract and before and before != after:
         print(f"{env}: {before} is retracted: no link reaches it any more")
     return {"env": env, "live_before": before, "live_after": after, "retracted": retract}
@@ -206,11 +202,7 @@ def promote(env: str = "local", release: str = "") -> dict[str, Any]:
     target, releases = _releases_for(env)
     with _acting(target, releases):
         before, after = releases.promote(release)
-    print(
-        f"{env}: live release {before} -> {after}"
-        if before != after
-        else f"{env}: {after} is already live"
-    )
+    _report_switch(env, before, after)
     return {"env": env, "live_before": before, "live_after": after}
 
 
@@ -230,7 +222,7 @@ def releases(env: str = "local", json_output: bool = False) -> list[dict[str, An
         commit = (row["git_commit"] or "-")[:12]
         print(
             f"{marker} {row['release']}  {row['created']}  {commit:<12}  "
-            f"{row['file_count']:>6} files  {_human(row['total_bytes'] or 0):>10}  {kind}"
+            f"{row['file_count']:>6} files  {human_size(row['total_bytes'] or 0):>10}  {kind}"
         )
     return rows
 

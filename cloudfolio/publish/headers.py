@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cloudfolio.fingerprints import FINGERPRINT_PATTERN
+
 UTF8 = "; charset=utf-8"
-# Fingerprinted names carry a content hash (style.3f2a9c1b.css, app-3f2a9c1b0d.js), so a new
-# version always has a new URL and browsers may keep the old one forever.
-FINGERPRINTED = re.compile(r"[.-][0-9a-f]{8,64}\.[a-z0-9]+$", re.IGNORECASE)
 IMMUTABLE = "public, max-age=31536000, immutable"
 # The release id is part of the edge cache key, so the edge may keep a release's documents for
 # long (s-maxage); browsers revalidate every time so a new release shows up at once.
@@ -62,7 +61,8 @@ CONTENT_TYPE_RULES: tuple[Rule, ...] = (
 CACHE_CONTROL_RULES: tuple[Rule, ...] = (
     # Documents come first: their URLs are stable, and a dated slug can look like a hash.
     Rule(_suffix("html", "htm", "xml", "xsl", "json", "webmanifest", "txt"), REVALIDATE),
-    Rule(FINGERPRINTED, IMMUTABLE),
+    # A fingerprinted name changes with its bytes: browsers may keep it forever.
+    Rule(FINGERPRINT_PATTERN, IMMUTABLE),
     Rule(re.compile(r".*"), SHORT),
 )
 

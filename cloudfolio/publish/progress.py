@@ -13,7 +13,8 @@ LOG_EVERY_FILE_UP_TO = 50
 LOG_STEPS = 20
 
 
-def _human(size: float) -> str:
+def human_size(size: float) -> str:
+    """1536 -> "1.5 KB": sizes as people read them, for progress lines and listings."""
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
@@ -33,7 +34,7 @@ class Progress:
         self.total_files, self.total_bytes = total_files, total_bytes
         self._started = time.monotonic()
         if not self.interactive and total_files:
-            self._line(f"uploading {total_files} objects ({_human(total_bytes)})")
+            self._line(f"uploading {total_files} objects ({human_size(total_bytes)})")
 
     def advance(self, size: int, label: str) -> None:
         with self._lock:
@@ -63,8 +64,8 @@ class Progress:
         self.stream.write(
             f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] "
             f"{self.done_files}/{self.total_files} files "
-            f"{_human(self.done_bytes)}/{_human(self.total_bytes)} "
-            f"{_human(self.done_bytes / elapsed)}/s"
+            f"{human_size(self.done_bytes)}/{human_size(self.total_bytes)} "
+            f"{human_size(self.done_bytes / elapsed)}/s"
         )
         self.stream.flush()
 

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 from pathlib import Path
 from typing import Any
 
-FINGERPRINT_LENGTH = 12
+from cloudfolio.fingerprints import FINGERPRINT_PATTERN, fingerprinted
+
 # Only files a browser fetches as sub-resources; their references all come from templates.
 FINGERPRINTED_SUFFIXES = frozenset({".css", ".js", ".svg", ".woff2", ".png", ".webp"})
-# What a fingerprinted name looks like, for tools (publish) that cache these files forever.
-FINGERPRINT_PATTERN = re.compile(rf"\.[0-9a-f]{{{FINGERPRINT_LENGTH}}}\.[A-Za-z0-9]+$")
 
 
 class FingerprintError(RuntimeError):
     """The output does not hold the bytes the templates were rendered against."""
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:FINGERPRINT_LENGTH]
-
-
-def fingerprinted(relative: str, data: bytes) -> str:
-    stem, dot, suffix = relative.rpartition(".")
-    return f"{stem}.{content_hash(data)}{dot}{suffix}"
 
 
 def theme_static_roots(settings: dict[str, Any]) -> list[Path]:

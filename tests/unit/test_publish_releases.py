@@ -362,7 +362,7 @@ def test_large_files_go_multipart_and_the_diff_ignores_etags(releases, s3, tmp_p
 def test_a_page_from_the_previous_release_still_gets_its_own_fingerprinted_assets(
     releases, s3, tmp_path, writes
 ):
-    old_css, new_css, newer_css = (f"theme/css/main.{h * 8}.css" for h in ("a", "b", "c"))
+    old_css, new_css, newer_css = (f"theme/css/main.{h * 12}.css" for h in ("a", "b", "c"))
     releases.publish(write_site(tmp_path / "v1", {"index.html": "v1", old_css: "old"}))
     writes.reset()
     releases.publish(write_site(tmp_path / "v2", {"index.html": "v2", new_css: "new"}))
