@@ -63,31 +63,10 @@ def write_content(content: Path, posts: int) -> None:
 
 
 def build(content: Path, output: Path, site_url: str) -> float:
-    from cloudfolio import paths
+    from cloudfolio import paths, site
 
     started = time.perf_counter()
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican",
-            str(content),
-            "-s",
-            str(paths.PELICAN_PUBLISH_SETTINGS),
-            "-o",
-            str(output),
-            "--fatal",
-            "errors",
-            "-q",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "CLOUDFOLIO_SITE_URL": site_url},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise SystemExit(f"the Pelican build failed:\n{completed.stderr[-2000:]}")
+    site.build(output, content, paths.PELICAN_PUBLISH_SETTINGS, site_url=site_url)
     return time.perf_counter() - started
 
 
@@ -95,8 +74,9 @@ def publish_once(site: str, endpoint: str, bucket: str) -> None:
     """Child-process mode: one publish, then a JSON line with the plan and the writes made.
 
     It imports what `invoke publish` imports to publish a built site, nothing more."""
+    from metering import WriteCounter  # beside this script
+
     from cloudfolio.publish.clients import s3_client
-    from cloudfolio.publish.metering import WriteCounter
     from cloudfolio.publish.releases import PublishOptions, Releases
     from cloudfolio.publish.store import S3Pointer, SiteStore
     from cloudfolio.publish.targets import Target
