@@ -44,7 +44,9 @@ class Recorder:
 
 
 def visit(module: ModuleType, headers: dict[str, str], source_ip: str = EDGE_IP):
-    return invoke(module, api_event("POST", "/visits", {"path": "/"}, headers=headers, source_ip=source_ip))
+    return invoke(
+        module, api_event("POST", "/visits", {"path": "/"}, headers=headers, source_ip=source_ip)
+    )
 
 
 @pytest.mark.parametrize(
@@ -93,14 +95,18 @@ def test_without_an_origin_secret_the_viewer_header_is_ignored(
     # address is the connection's, as API Gateway saw it.
     recorder = Recorder(counter.counter)
     monkeypatch.setattr(counter, "counter", recorder)
-    visit(counter, {origin.VIEWER_ADDRESS: "203.0.113.5:443", "X-Forwarded-For": "1.2.3.4"}, CLIENT_IP)
+    visit(
+        counter, {origin.VIEWER_ADDRESS: "203.0.113.5:443", "X-Forwarded-For": "1.2.3.4"}, CLIENT_IP
+    )
     assert recorder.addresses == [CLIENT_IP]
 
 
 def test_the_secret_is_read_once_and_cached(guarded: ModuleType, monkeypatch) -> None:
     calls = []
     client = boto3.client("secretsmanager")
-    client.meta.events.register("before-call.secrets-manager.GetSecretValue", lambda **_: calls.append(1))
+    client.meta.events.register(
+        "before-call.secrets-manager.GetSecretValue", lambda **_: calls.append(1)
+    )
     monkeypatch.setattr(origin, "_secrets_client", lambda: client)
     origin.forget_cached_secret()
     for _ in range(5):
