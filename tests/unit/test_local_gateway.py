@@ -132,3 +132,44 @@ def test_a_good_request_reaches_the_function_and_is_logged_without_the_address(
     logged = capfd.readouterr()
     assert "POST /visits 200" in logged.err
     assert CLIENT not in logged.err + logged.out
+
+
+def test_the_gateway_enforces_the_declared_route_throttle() -> None:
+    from cloudfolio.api_description import Throttle
+
+    server = Gateway(
+        ("127.0.0.1", 0),
+        routes=ROUTES,
+        invoke=echo,
+        throttles={"GET /health": Throttle(rate_limit=0.001, burst_limit=2)},
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        raw = b"GET /health HTTP/1.1\r\nHost: api\r\n\r\n"
+        answers = [exchange(server, raw) for _ in range(3)]
+        assert [status for status, *_ in answers] == [200, 200, 429]
+        assert json.loads(answers[2][2]) == {"message": "Too Many Requests"}
+        # Another route has its own bucket.
+        assert exchange(server, post("2", body=b"{}"))[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_crashing_function_is_a_json_500_without_the_address(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    def crash(function: str, event: dict[str, Any]) -> Any:
+        raise RuntimeError("boom")
+
+    server = Gateway(("127.0.0.1", 0), routes=ROUTES, invoke=crash)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        status, _, body, _ = exchange(server, b"GET /health HTTP/1.1\r\nHost: api\r\n\r\n")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (status, json.loads(body)) == (500, {"message": "Internal Server Error"})
+    logged = capfd.readouterr()
+    assert "counter failed" in logged.err
+    assert CLIENT not in logged.err + logged.out
