@@ -40,14 +40,14 @@ class Operation(NamedTuple):
     function: str
 
 
-def _backend_on_path() -> None:
+def backend_on_path() -> None:
     backend = str(paths.BACKEND)
     if backend not in sys.path:
         sys.path.insert(0, backend)
 
 
 def functions() -> dict[str, str]:
-    _backend_on_path()
+    backend_on_path()
     return dict(importlib.import_module("functions").FUNCTIONS)
 
 
@@ -162,7 +162,7 @@ def operations(description: Path = API_DESCRIPTION) -> list[Operation]:
 
 
 def _throttle_extension() -> str:
-    _backend_on_path()
+    backend_on_path()
     return str(importlib.import_module("common.throttle").EXTENSION)
 
 

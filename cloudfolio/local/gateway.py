@@ -212,11 +212,11 @@ def gateway_error(status: int, message: str, headers: list[tuple[str, str]] = ()
     return HttpResponse(status, [("Content-Type", "application/json"), *headers], body)
 
 
-def framing_error(environ: Environ) -> HttpResponse | None:
+def framing_error(content_length: str | None, transfer_encoding: str | None) -> HttpResponse | None:
     """A request whose body cannot be delimited safely is refused before anything reads it."""
-    if environ.get("HTTP_TRANSFER_ENCODING"):
+    if transfer_encoding:
         return gateway_error(411, "Length Required")
-    declared = environ.get("CONTENT_LENGTH", "").strip()
+    declared = (content_length or "").strip()
     if declared and not (declared.isascii() and declared.isdigit()):
         return gateway_error(400, "Invalid Content-Length")
     if declared and int(declared) > MAX_BODY_BYTES:
@@ -268,7 +268,9 @@ class GatewayApp:
     def answer(
         self, environ: Environ, method: str, target: str, path: str
     ) -> tuple[HttpResponse, str]:
-        refused = framing_error(environ)
+        refused = framing_error(
+            environ.get("CONTENT_LENGTH"), environ.get("HTTP_TRANSFER_ENCODING")
+        )
         if refused:
             return refused, "-"
         if method.lower() not in api_description.HTTP_METHODS:
