@@ -85,4 +85,17 @@ def test_every_function_gets_the_origin_secret_and_may_read_only_it(applied_loca
     [secret] = secrets.list_secrets()["SecretList"]
     assert len(secrets.get_secret_value(SecretId=secret["ARN"])["SecretString"]) >= 64
     for environment in applied_local.outputs["function_environments"].values():
-        assert environment[settings.ORIGIN_SECRET_ID] == secret["ARN"]
+        assert environment[settings.ORIGIN_SECRET_ID] == secret["Name"]
+    iam = aws_client("iam")
+    readers = []
+    for role in iam.list_roles()["Roles"]:
+        for name in iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"]:
+            policy = iam.get_role_policy(RoleName=role["RoleName"], PolicyName=name)
+            for statement in policy["PolicyDocument"]["Statement"]:
+                actions = statement["Action"]
+                if "secretsmanager:GetSecretValue" in (
+                    [actions] if isinstance(actions, str) else actions
+                ):
+                    readers.append(role["RoleName"])
+                    assert statement["Resource"] in (secret["ARN"], [secret["ARN"]])
+    assert len(readers) == len(applied_local.outputs["function_environments"])

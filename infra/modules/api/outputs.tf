@@ -29,8 +29,13 @@ output "access_log_group_name" {
 }
 
 output "origin_secret_arn" {
-  description = "ARN of the origin secret in Secrets Manager (the functions' ORIGIN_SECRET_ID); null without one."
+  description = "ARN of the origin secret in Secrets Manager, for read permissions; null without one."
   value       = var.origin_secret ? aws_secretsmanager_secret.origin[0].arn : null
+}
+
+output "origin_secret_name" {
+  description = "Name of the origin secret (the functions' ORIGIN_SECRET_ID: stable, unlike the ARN's random suffix); null without one."
+  value       = var.origin_secret ? aws_secretsmanager_secret.origin[0].name : null
 }
 
 output "origin_secret_value" {

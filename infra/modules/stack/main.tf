@@ -53,7 +53,7 @@ locals {
     TABLE_NAME           = module.data.table_name
     CORS_ALLOWED_ORIGINS = join(",", local.cors_allowed_origins)
     SITE_ID              = var.site_id
-    ORIGIN_SECRET_ID     = module.api.origin_secret_arn != null ? module.api.origin_secret_arn : ""
+    ORIGIN_SECRET_ID     = module.api.origin_secret_name != null ? module.api.origin_secret_name : ""
   }
 }
 
