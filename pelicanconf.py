@@ -20,9 +20,10 @@ SOCIAL_PROFILES = {
 }
 
 # Both URLs come from the environment so one build command serves every environment;
-# `invoke up` sets them to the ports it actually bound.
+# `invoke up` sets the site URL to the port it actually bound. The API is served from the
+# site's own origin under /api (CloudFront in production, the static server locally).
 SITEURL = os.environ.get("CLOUDFOLIO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-CLOUDFOLIO_API_URL = os.environ.get("CLOUDFOLIO_API_URL", "http://127.0.0.1:8001").rstrip("/")
+CLOUDFOLIO_API_URL = os.environ.get("CLOUDFOLIO_API_URL", "/api").rstrip("/")
 
 # Widgets the cloudfolio_widgets plugin renders into the theme's slots.
 CLOUDFOLIO_WIDGETS = {

@@ -29,20 +29,25 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 _PATH_PARAMETER = re.compile(r"<(\w+)>")
 
 
+class Throttle(NamedTuple):
+    rate_limit: float  # steady requests per second
+    burst_limit: int
+
+
 class Operation(NamedTuple):
     method: str  # upper case, as API Gateway route keys spell it
     path: str  # OpenAPI template, e.g. /demo/{id}
     function: str
 
 
-def _backend_on_path() -> None:
+def backend_on_path() -> None:
     backend = str(paths.BACKEND)
     if backend not in sys.path:
         sys.path.insert(0, backend)
 
 
 def functions() -> dict[str, str]:
-    _backend_on_path()
+    backend_on_path()
     return dict(importlib.import_module("functions").FUNCTIONS)
 
 
@@ -56,13 +61,14 @@ def openapi_path(resolver_rule: str) -> str:
 
 
 def served_operations() -> list[Operation]:
-    """Every (method, path) the resolvers answer, straight from the code."""
-    from common.http import served_routes
-
+    """Every (method, path) the resolvers answer, from their public OpenAPI schemas."""
     found = []
     for function in functions():
-        app = handler_module(function).app
-        found += [Operation(m, openapi_path(p), function) for m, p in served_routes(app)]
+        schema = handler_module(function).app.get_openapi_schema(title=TITLE, version=_version())
+        for path, item in (schema.paths or {}).items():
+            for method in HTTP_METHODS:
+                if getattr(item, method, None) is not None:
+                    found.append(Operation(method.upper(), openapi_path(path), function))
     return found
 
 
@@ -82,6 +88,11 @@ def generate() -> dict[str, Any]:
                 if method not in HTTP_METHODS:
                     continue
                 operation.update(copy.deepcopy(extras.get((method.upper(), path), {})))
+                if _throttle_extension() not in operation:
+                    raise ValueError(
+                        f"{method.upper()} {path} declares no throttle: add "
+                        "common.throttle.throttle(rate, burst) to its OPERATION_EXTRAS"
+                    )
                 operation[FUNCTION_EXTENSION] = function
         if not document:
             document = schema
@@ -147,6 +158,26 @@ def operations(description: Path = API_DESCRIPTION) -> list[Operation]:
         for method, operation in items.items():
             if method in HTTP_METHODS:
                 found.append(Operation(method.upper(), path, operation[FUNCTION_EXTENSION]))
+    return found
+
+
+def _throttle_extension() -> str:
+    backend_on_path()
+    return str(importlib.import_module("common.throttle").EXTENSION)
+
+
+def throttles(description: Path = API_DESCRIPTION) -> dict[str, Throttle]:
+    """Route key ("POST /visits") -> its declared throttle, from the committed description."""
+    document = json.loads(description.read_text())
+    extension = _throttle_extension()
+    found = {}
+    for path, items in document.get("paths", {}).items():
+        for method, operation in items.items():
+            if method in HTTP_METHODS and extension in operation:
+                limits = operation[extension]
+                found[f"{method.upper()} {path}"] = Throttle(
+                    float(limits["rate_limit"]), int(limits["burst_limit"])
+                )
     return found
 
 

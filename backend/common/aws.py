@@ -22,3 +22,7 @@ CLIENT_CONFIG = Config(
 
 def dynamodb_client() -> Any:
     return botocore.session.get_session().create_client("dynamodb", config=CLIENT_CONFIG)
+
+
+def secrets_client() -> Any:
+    return botocore.session.get_session().create_client("secretsmanager", config=CLIENT_CONFIG)

@@ -6,16 +6,16 @@ widget) handle errors one way whichever function answered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Logger
-    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+
+    from common.app import Resolver
 
 
 class ApiError(Exception):
@@ -48,21 +48,7 @@ def error_response(
     )
 
 
-def served_routes(app: APIGatewayHttpResolver) -> list[tuple[str, str]]:
-    """(method, path) of every route the resolver serves, in declaration order.
-
-    Powertools keeps routes in private lists; the version is pinned and the API description
-    test fails loudly if they move.
-    """
-    return [(route.method, route.path) for route in (*app._static_routes, *app._dynamic_routes)]
-
-
-def allowed_methods(app: APIGatewayHttpResolver, path: str) -> list[str]:
-    routes: Iterable[Any] = (*app._static_routes, *app._dynamic_routes)
-    return sorted({route.method for route in routes if route.rule.match(path)})
-
-
-def register_error_handlers(app: APIGatewayHttpResolver, logger: Logger) -> None:
+def register_error_handlers(app: Resolver, logger: Logger) -> None:
     """Answer ApiError, unknown routes (404), known routes with another method (405) and bugs."""
 
     @app.exception_handler(ApiError)
@@ -72,7 +58,7 @@ def register_error_handlers(app: APIGatewayHttpResolver, logger: Logger) -> None
 
     @app.not_found
     def _not_found(_: NotFoundError) -> Response:
-        methods = allowed_methods(app, app.current_event.path)
+        methods = app.methods_at(app.current_event.path)
         if methods:
             logger.info("request rejected", extra={"error": "method_not_allowed", "status": 405})
             return error_response(

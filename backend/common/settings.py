@@ -13,8 +13,10 @@ from dataclasses import dataclass
 TABLE_NAME = "TABLE_NAME"
 CORS_ALLOWED_ORIGINS = "CORS_ALLOWED_ORIGINS"
 SITE_ID = "SITE_ID"
+# Secrets Manager id of CloudFront's origin secret; empty where no CloudFront is in front.
+ORIGIN_SECRET_ID = "ORIGIN_SECRET_ID"
 
-ENV_VARS: tuple[str, ...] = (TABLE_NAME, CORS_ALLOWED_ORIGINS, SITE_ID)
+ENV_VARS: tuple[str, ...] = (TABLE_NAME, CORS_ALLOWED_ORIGINS, SITE_ID, ORIGIN_SECRET_ID)
 
 
 class SettingsError(RuntimeError):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from common.throttle import throttle
+
 from counter.request import MAX_BODY_BYTES, MAX_FIELD_LENGTH, MAX_PATH_LENGTH
 
 JSON = "application/json"
@@ -68,12 +70,18 @@ COUNTS_RESPONSES: dict[int, Any] = {
 }
 HEALTH_RESPONSES: dict[int, Any] = {200: json_response("The function is up.", HEALTH)}
 
+# Every reader's page view calls the counter: sized for a spike from a busy link.
+COUNTER_THROTTLE = throttle(rate_limit=100, burst_limit=200)
+
 # What Powertools cannot infer without request validation (pydantic stays out of Lambda).
 OPERATION_EXTRAS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/visits"): {
         "requestBody": {"required": True, "content": {JSON: {"schema": VISIT_REQUEST}}},
+        **COUNTER_THROTTLE,
     },
     ("GET", "/visits"): {
         "parameters": [{"name": "path", "in": "query", "required": True, "schema": PATH_SCHEMA}],
+        **COUNTER_THROTTLE,
     },
+    ("GET", "/health"): COUNTER_THROTTLE,
 }

@@ -10,6 +10,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from common.app import api_resolver
+from common.origin import client_address
 from common.tracing import make_tracer
 
 from counter import contract
@@ -59,7 +60,7 @@ def record_visit() -> dict[str, int]:
     visit = parse_visit(event.body, event.is_base64_encoded)
     http = event.request_context.http
     user_agent = http.user_agent or event.headers.get("user-agent") or ""
-    outcome = counter.record(visit, client_ip=http.source_ip or "", user_agent=user_agent)
+    outcome = counter.record(visit, client_ip=client_address(event), user_agent=user_agent)
     _count_metric("VisitCounted" if outcome.counted else "RobotVisitIgnored")
     if outcome.new_visitor:
         _count_metric("NewVisitor")

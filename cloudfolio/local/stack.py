@@ -14,13 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cloudfolio import packaging, paths, site
+from cloudfolio import api_description, packaging, paths, site
 from cloudfolio.local import contract
 from cloudfolio.local.contract import EMULATOR_ENV, StackInfo, stack_file
 from cloudfolio.local.emulator import Emulator, free_port
 from cloudfolio.local.gateway import Gateway
 from cloudfolio.local.replay import apply_or_replay
-from cloudfolio.local.static_server import StaticServer, origin_of
+from cloudfolio.local.static_server import ApiProxy, StaticServer
 from cloudfolio.publish import serving
 
 # Besides the content folder, edits to these rebuild the site.
@@ -87,6 +87,23 @@ def _emulator_env(aws_endpoint: str) -> dict[str, str]:
     return {**EMULATOR_ENV, "AWS_ENDPOINT_URL": aws_endpoint}
 
 
+def origin_secret(environments: dict[str, dict[str, str]]) -> str | None:
+    """The value of the origin secret Terraform created, read from the emulator as CloudFront
+    would be configured with it; None when the functions expect none."""
+    api_description.backend_on_path()
+    from common.settings import ORIGIN_SECRET_ID
+
+    secret_ids = {env.get(ORIGIN_SECRET_ID, "") for env in environments.values()} - {""}
+    if not secret_ids:
+        return None
+    if len(secret_ids) > 1:
+        raise ValueError(f"functions disagree on the origin secret: {sorted(secret_ids)}")
+    import botocore.session
+
+    client = botocore.session.get_session().create_client("secretsmanager")
+    return client.get_secret_value(SecretId=secret_ids.pop())["SecretString"]
+
+
 class LocalStack:
     def __init__(self, config: StackConfig, say: Callable[[str], None] = print) -> None:
         self.config = config
@@ -124,9 +141,9 @@ class LocalStack:
         static = StaticServer(
             (cfg.host, cfg.site_port),
             cfg.output,
-            api_origin=origin_of(cfg.api_url),
             reader=reader,
             access_log=cfg.access_log,
+            api=ApiProxy(cfg.api_url, origin_secret(outputs["function_environments"])),
         )
         self.servers = [static, gateway]
         for server in self.servers:
@@ -145,13 +162,8 @@ class LocalStack:
 
     def _build(self, incremental: bool = False) -> None:
         cfg = self.config
-        site.build(
-            cfg.output,
-            cfg.content,
-            api_url=cfg.api_url,
-            site_url=cfg.site_url,
-            incremental=incremental,
-        )
+        # The widgets call the site's own origin (/api), which the static server proxies.
+        site.build(cfg.output, cfg.content, site_url=cfg.site_url, incremental=incremental)
 
     def _publish(self) -> None:
         """Each build becomes a release in the emulator's site bucket, as `invoke publish` does."""

@@ -3,36 +3,84 @@
 With a site bucket (the usual case), pages come from the live release in the emulator through the
 same mapping code the edge runs, so previews (`?__release=<id>`), promotion and rollback can be
 tried locally. Without one, it serves the build directory as it is.
+
+Like the site's CloudFront, it also serves the API under /api/: the prefix is stripped, the
+origin secret and CloudFront-Viewer-Address are added (client-sent copies are dropped), and the
+request goes to the local gateway, which keeps its own port as the execute-api URL does.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import sys
+from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from cloudfolio import paths
+from cloudfolio import api_description, paths
+from cloudfolio.local.gateway import HOP_BY_HOP, HttpResponse, framing_error, gateway_error
 from cloudfolio.publish.headers import content_type
 from cloudfolio.publish.serving import ReleaseReader, respond
 
 SECURITY_HEADERS_FILE = paths.INFRA / "modules" / "site" / "security_headers.json"
 NOT_FOUND_PAGE = "404.html"
+# The site path the API is served under (CloudFront's /api/* behaviour; the widgets' default).
+API_PREFIX = "/api"
 
 
-def security_headers(api_origin: str) -> dict[str, str]:
-    """The production header set, with the API origin the CSP must allow to connect to."""
-    declared = json.loads(SECURITY_HEADERS_FILE.read_text())
-    return {name: value.replace("{api_origin}", api_origin) for name, value in declared.items()}
+def security_headers() -> dict[str, str]:
+    """The production header set, as CloudFront's response headers policy sends it."""
+    return json.loads(SECURITY_HEADERS_FILE.read_text())
 
 
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+def _origin_headers() -> tuple[str, str]:
+    """The names the functions check, from their own declaration."""
+    api_description.backend_on_path()
+    from common import origin
+
+    return origin.HEADER, origin.VIEWER_ADDRESS
+
+
+@dataclass(frozen=True)
+class ApiProxy:
+    """What the site's CloudFront does for /api/*."""
+
+    api_url: str
+    origin_secret: str | None  # None where the functions expect none
+
+    def forward(
+        self, method: str, target: str, headers: list[tuple[str, str]], body: bytes, viewer: str
+    ) -> HttpResponse:
+        secret_header, viewer_header = _origin_headers()
+        # CloudFront overwrites these, so a client can never supply them.
+        own = {secret_header.lower(), viewer_header.lower(), "host"}
+        sent = [
+            (name, value)
+            for name, value in headers
+            if name.lower() not in own | HOP_BY_HOP and not name.lower().startswith("cloudfront-")
+        ]
+        sent.append((viewer_header, viewer))
+        if self.origin_secret:
+            sent.append((secret_header, self.origin_secret))
+        parts = urlsplit(self.api_url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        try:
+            connection.putrequest(method, target, skip_accept_encoding=True)
+            for name, value in sent:
+                connection.putheader(name, value)
+            connection.putheader("Content-Length", str(len(body)))
+            connection.endheaders(body)
+            reply = connection.getresponse()
+            return HttpResponse(reply.status, reply.getheaders(), reply.read())
+        except OSError:
+            return gateway_error(502, "The API did not answer.")
+        finally:
+            connection.close()
 
 
 class SiteRequestHandler(SimpleHTTPRequestHandler):
@@ -41,13 +89,71 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         return content_type(os.fspath(path))
 
     def __init__(
-        self, *args: Any, headers: dict[str, str], reader: ReleaseReader | None, **kwargs: Any
+        self,
+        *args: Any,
+        headers: dict[str, str],
+        reader: ReleaseReader | None,
+        api: ApiProxy | None,
+        **kwargs: Any,
     ) -> None:
         self.extra_headers = headers
         self.reader = reader
+        self.api = api
+        self.proxying = False
         super().__init__(*args, **kwargs)
 
+    def __getattr__(self, name: str) -> Any:
+        # Every method reaches the API as it would through CloudFront (which allows all methods).
+        if name.startswith("do_"):
+            return self._other_method
+        raise AttributeError(name)
+
+    def _other_method(self) -> None:
+        if self._for_api():
+            self._proxy()
+        else:
+            self.send_error(405, "The site serves GET and HEAD only")
+
+    def _for_api(self) -> bool:
+        path = urlsplit(self.path).path
+        return self.api is not None and (path == API_PREFIX or path.startswith(f"{API_PREFIX}/"))
+
+    def _proxy(self) -> None:
+        assert self.api is not None
+        self.proxying = True
+        refused = framing_error(
+            self.headers.get("Content-Length"), self.headers.get("Transfer-Encoding")
+        )
+        if refused:
+            self.close_connection = True
+            self._send_api_answer(refused)
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        host, port = self.client_address[:2]
+        answer = self.api.forward(
+            self.command,
+            self.path[len(API_PREFIX) :] or "/",
+            list(self.headers.items()),
+            body,
+            f"{host}:{port}",
+        )
+        self._send_api_answer(answer)
+
+    def _send_api_answer(self, answer: HttpResponse) -> None:
+        self.send_response(answer.status)
+        for name, value in answer.headers:
+            if name.lower() not in HOP_BY_HOP and name.lower() not in ("server", "date"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(answer.body)
+
     def do_GET(self) -> None:
+        if self._for_api():
+            self._proxy()
+            return
         if self.reader is None:
             super().do_GET()
             return
@@ -64,6 +170,9 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         self.do_GET()
 
     def end_headers(self) -> None:
+        if self.proxying:  # the API's own headers only, as CloudFront's /api/* behaviour sends
+            super().end_headers()
+            return
         for name, value in self.extra_headers.items():
             self.send_header(name, value)
         if self.reader is None:
@@ -98,16 +207,17 @@ class StaticServer(ThreadingHTTPServer):
         self,
         address: tuple[str, int],
         root: Path,
-        api_origin: str,
         reader: ReleaseReader | None = None,
         access_log: bool = True,
+        api: ApiProxy | None = None,
     ) -> None:
         self.access_log = access_log
         handler = partial(
             SiteRequestHandler,
             directory=str(root),
-            headers=security_headers(api_origin),
+            headers=security_headers(),
             reader=reader,
+            api=api,
         )
         super().__init__(address, handler)
 

@@ -1,7 +1,8 @@
 """Live widgets, switched on and configured from settings; the author never edits HTML.
 
 Settings:
-    CLOUDFOLIO_API_URL   base URL of the cloudfolio API the widgets talk to
+    CLOUDFOLIO_API_URL   base of the cloudfolio API the widgets talk to: "/api" (the site's own
+                         origin, as CloudFront serves it) or an http(s) URL
     CLOUDFOLIO_WIDGETS   {"counter": bool, "resume_download": bool}
 
 The theme places ``{{ cloudfolio_widget("counter") }}`` where a widget may appear and asks

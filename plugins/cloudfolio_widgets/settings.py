@@ -14,6 +14,13 @@ class WidgetSettingsError(ValueError):
     """CLOUDFOLIO_WIDGETS or CLOUDFOLIO_API_URL cannot be used as written."""
 
 
+def is_api_base(value: str) -> bool:
+    """A path on the site's own origin ("/api", the default) or another http(s) origin."""
+    if value.startswith("/"):
+        return not value.startswith("//")  # "//host" would be another origin, scheme-relative
+    return value.startswith(("http://", "https://"))
+
+
 def enabled_widgets(settings: dict[str, Any]) -> frozenset[str]:
     configured = settings.get("CLOUDFOLIO_WIDGETS", DEFAULT_WIDGETS)
     if not isinstance(configured, dict):
@@ -25,8 +32,9 @@ def enabled_widgets(settings: dict[str, Any]) -> frozenset[str]:
         )
     enabled = frozenset(name for name, on in configured.items() if on)
     api_url = settings.get("CLOUDFOLIO_API_URL", "")
-    if enabled and not api_url.startswith(("http://", "https://")):
+    if enabled and not is_api_base(api_url):
         raise WidgetSettingsError(
-            f"CLOUDFOLIO_API_URL must be an http(s) URL when widgets are on, got {api_url!r}"
+            "CLOUDFOLIO_API_URL must be a path on the site (such as /api) or an http(s) URL "
+            f"when widgets are on, got {api_url!r}"
         )
     return enabled

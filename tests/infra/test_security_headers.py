@@ -28,12 +28,13 @@ def test_hsts_is_long_covers_subdomains_and_is_preloadable():
     assert "preload" in hsts.lower()
 
 
-def test_csp_allows_only_the_site_and_the_api():
+def test_csp_allows_only_the_site_itself():
     directives = csp_directives()
     assert directives["default-src"] == ["'self'"]
     assert directives["script-src"] == ["'self'"]
     assert directives["style-src"] == ["'self'"]
-    assert directives["connect-src"] == ["'self'", "{api_origin}"]
+    # The API is served from the site's own domain (/api/*), so the widget needs no other origin.
+    assert directives["connect-src"] == ["'self'"]
     assert directives["frame-ancestors"] == ["'none'"]
     assert directives["object-src"] == ["'none'"]
     assert not any("unsafe" in value for values in directives.values() for value in values)

@@ -13,6 +13,7 @@ import boto3
 import pytest
 
 from cloudfolio.local.stack import StackInfo
+from cloudfolio.local.static_server import API_PREFIX
 
 BROWSER_UA = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -30,12 +31,18 @@ class Reply:
         return json.loads(self.body)
 
 
+def api_base(stack: StackInfo) -> str:
+    """Where readers reach the API: the site's own origin under /api, as CloudFront serves it."""
+    return stack.site_url + API_PREFIX
+
+
 class ApiClient:
     """A raw HTTP client, so tests control the client address, headers and exact bytes sent."""
 
     def __init__(self, base_url: str, source_ip: str = "127.0.0.1") -> None:
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname, parts.port
+        self.prefix = parts.path.rstrip("/")
         self.source_ip = source_ip
 
     def request(
@@ -46,7 +53,10 @@ class ApiClient:
         )
         try:
             connection.request(
-                method, path, body=body, headers={"User-Agent": BROWSER_UA, **(headers or {})}
+                method,
+                self.prefix + path,
+                body=body,
+                headers={"User-Agent": BROWSER_UA, **(headers or {})},
             )
             response = connection.getresponse()
             return Reply(
@@ -72,7 +82,7 @@ class ApiClient:
 
 @pytest.fixture(scope="session")
 def api(local_stack: StackInfo) -> ApiClient:
-    return ApiClient(local_stack.api_url)
+    return ApiClient(api_base(local_stack))
 
 
 @pytest.fixture

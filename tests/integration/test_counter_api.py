@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.integration.conftest import ApiClient
+from tests.integration.conftest import ApiClient, api_base
 
 pytestmark = pytest.mark.integration
 
@@ -70,7 +70,7 @@ def test_same_ip_and_agent_twice_is_one_visitor_two_views(
 
 
 def test_another_address_is_another_visitor(local_stack, fresh_page: str, unique_agent: str):
-    here, there = ApiClient(local_stack.api_url), ApiClient(local_stack.api_url, "127.0.0.9")
+    here, there = ApiClient(api_base(local_stack)), ApiClient(api_base(local_stack), "127.0.0.9")
     first = here.visit(fresh_page, user_agent=unique_agent).json()
     second = there.visit(fresh_page, user_agent=unique_agent).json()
     assert second["visitors"] == first["visitors"] + 1
@@ -152,7 +152,7 @@ def test_bad_input_is_a_json_error_and_stores_nothing(api: ApiClient, table, cas
 def test_no_raw_ip_or_agent_at_rest_or_in_logs(local_stack, running_stack, table, fresh_page):
     secret_ip = "127.77.66.55"
     secret_agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0 cf-secret-agent-7f3a"
-    client = ApiClient(local_stack.api_url, source_ip=secret_ip)
+    client = ApiClient(api_base(local_stack), source_ip=secret_ip)
     assert client.visit(fresh_page, user_agent=secret_agent).status == 200
     assert client.request("POST", "/visits", b"{bad", {"User-Agent": secret_agent}).status == 400
     assert client.counts(fresh_page)["page_views"] == 1  # the visit was stored

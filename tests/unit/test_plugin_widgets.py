@@ -163,9 +163,16 @@ def test_unknown_widget_name_stops_the_build(tmp_path: Path) -> None:
         build_site(tmp_path, CLOUDFOLIO_API_URL=API_URL, CLOUDFOLIO_WIDGETS={"countr": True})
 
 
-def test_widgets_need_an_http_api_url(tmp_path: Path) -> None:
+@pytest.mark.parametrize("base", ["api.site.example", "//api.site.example", ""])
+def test_widgets_need_a_site_path_or_an_http_api_url(tmp_path: Path, base: str) -> None:
     with pytest.raises(WidgetSettingsError, match="CLOUDFOLIO_API_URL"):
-        build_site(tmp_path, CLOUDFOLIO_API_URL="api.site.example")
+        build_site(tmp_path, CLOUDFOLIO_API_URL=base)
+
+
+def test_the_api_can_be_the_sites_own_origin(tmp_path: Path) -> None:
+    site = build_site(tmp_path, CLOUDFOLIO_API_URL="/api")
+    [(_, root, _)] = parse(site, "index.html").with_attribute("data-cf-counter")
+    assert root["data-cf-api"] == "/api"
 
 
 def test_api_url_is_escaped_in_the_markup() -> None:

@@ -19,7 +19,7 @@ def clean_env(monkeypatch):
 def test_development_defaults_point_at_the_local_stack(clean_env) -> None:
     settings = read_settings(str(paths.PELICAN_DEV_SETTINGS))
     assert settings["SITEURL"] == "http://127.0.0.1:8000"
-    assert settings["CLOUDFOLIO_API_URL"] == "http://127.0.0.1:8001"
+    assert settings["CLOUDFOLIO_API_URL"] == "/api"
     assert settings["OUTPUT_PATH"] == str(paths.OUTPUT)
     assert settings["CLOUDFOLIO_WIDGETS"]["counter"] is True
 
@@ -39,6 +39,6 @@ def test_environment_overrides_both_urls(clean_env, settings_file) -> None:
 def test_publish_settings_use_production_urls_and_a_clean_output(clean_env) -> None:
     settings = read_settings(str(paths.PELICAN_PUBLISH_SETTINGS))
     assert settings["SITEURL"].startswith("https://")
-    assert settings["CLOUDFOLIO_API_URL"].startswith("https://")
+    assert settings["CLOUDFOLIO_API_URL"] == "/api"  # the site's own origin, via CloudFront
     assert settings["DELETE_OUTPUT_DIRECTORY"] is True
     assert settings["RELATIVE_URLS"] is False

@@ -12,22 +12,23 @@ provider "aws" {
   s3_use_path_style           = true
 
   endpoints {
-    acm          = var.aws_endpoint
-    apigatewayv2 = var.aws_endpoint
-    cloudfront   = var.aws_endpoint
-    cloudwatch   = var.aws_endpoint
-    dynamodb     = var.aws_endpoint
-    events       = var.aws_endpoint
-    iam          = var.aws_endpoint
-    kms          = var.aws_endpoint
-    lambda       = var.aws_endpoint
-    logs         = var.aws_endpoint
-    route53      = var.aws_endpoint
-    s3           = var.aws_endpoint
-    scheduler    = var.aws_endpoint
-    sns          = var.aws_endpoint
-    sqs          = var.aws_endpoint
-    sts          = var.aws_endpoint
-    wafv2        = var.aws_endpoint
+    acm            = var.aws_endpoint
+    apigatewayv2   = var.aws_endpoint
+    cloudfront     = var.aws_endpoint
+    cloudwatch     = var.aws_endpoint
+    dynamodb       = var.aws_endpoint
+    events         = var.aws_endpoint
+    iam            = var.aws_endpoint
+    kms            = var.aws_endpoint
+    lambda         = var.aws_endpoint
+    logs           = var.aws_endpoint
+    route53        = var.aws_endpoint
+    s3             = var.aws_endpoint
+    secretsmanager = var.aws_endpoint
+    scheduler      = var.aws_endpoint
+    sns            = var.aws_endpoint
+    sqs            = var.aws_endpoint
+    sts            = var.aws_endpoint
+    wafv2          = var.aws_endpoint
   }
 }

@@ -11,11 +11,15 @@ resource "aws_apigatewayv2_api" "this" {
   name          = var.name
   protocol_type = "HTTP"
 
-  cors_configuration {
-    allow_origins = var.cors_allowed_origins
-    allow_methods = local.methods
-    allow_headers = ["content-type"]
-    max_age       = 600
+  # The site calls /api on its own origin; CORS is only for extra origins, when configured.
+  dynamic "cors_configuration" {
+    for_each = length(var.cors_allowed_origins) > 0 ? [1] : []
+    content {
+      allow_origins = var.cors_allowed_origins
+      allow_methods = local.methods
+      allow_headers = ["content-type"]
+      max_age       = 600
+    }
   }
 
   tags = var.tags
@@ -32,7 +36,7 @@ resource "aws_apigatewayv2_integration" "handler" {
 }
 
 resource "aws_apigatewayv2_route" "this" {
-  # checkov:skip=CKV_AWS_309: the counter and health routes are public by design; the stage throttle and CORS whitelist bound abuse.
+  # checkov:skip=CKV_AWS_309: the routes are public by design; CloudFront's origin secret, per-route throttles and the WAF's per-IP rule bound abuse.
   for_each = local.routes
 
   api_id             = aws_apigatewayv2_api.this[0].id
@@ -56,9 +60,20 @@ resource "aws_apigatewayv2_stage" "default" {
   name        = "$default"
   auto_deploy = true
 
+  # Only what no route declares falls back to these (every declared route has its own).
   default_route_settings {
     throttling_rate_limit  = var.throttling_rate_limit
     throttling_burst_limit = var.throttling_burst_limit
+  }
+
+  # Per-route limits from the API description's x-cloudfolio-throttle.
+  dynamic "route_settings" {
+    for_each = { for key, limits in var.route_throttles : key => limits if contains(keys(local.routes), key) }
+    content {
+      route_key              = route_settings.key
+      throttling_rate_limit  = route_settings.value.rate_limit
+      throttling_burst_limit = route_settings.value.burst_limit
+    }
   }
 
   # JSON, and deliberately without $context.identity.sourceIp / userAgent: no raw IP or UA at rest.
@@ -78,6 +93,9 @@ resource "aws_apigatewayv2_stage" "default" {
   }
 
   tags = var.tags
+
+  # Route settings name routes, which must exist first.
+  depends_on = [aws_apigatewayv2_route.this]
 }
 
 resource "aws_lambda_permission" "invoke" {

@@ -27,3 +27,24 @@ output "access_log_group_name" {
   description = "Log group of the JSON access logs."
   value       = var.create ? aws_cloudwatch_log_group.access[0].name : null
 }
+
+output "origin_secret_arn" {
+  description = "ARN of the origin secret in Secrets Manager, for read permissions; null without one."
+  value       = var.origin_secret ? aws_secretsmanager_secret.origin[0].arn : null
+}
+
+output "origin_secret_name" {
+  description = "Name of the origin secret (the functions' ORIGIN_SECRET_ID: stable, unlike the ARN's random suffix); null without one."
+  value       = var.origin_secret ? aws_secretsmanager_secret.origin[0].name : null
+}
+
+output "origin_secret_value" {
+  description = "The origin secret, for CloudFront's origin custom header."
+  value       = var.origin_secret ? terraform_data.origin_secret[0].output : null
+  sensitive   = true
+}
+
+output "invoke_domain" {
+  description = "Host of the execute-api URL, CloudFront's origin for /api/*."
+  value       = var.create ? trimprefix(aws_apigatewayv2_api.this[0].api_endpoint, "https://") : null
+}

@@ -34,16 +34,31 @@ variable "cors_allowed_origins" {
   }
 }
 
+variable "route_throttles" {
+  description = "Route key -> {rate_limit, burst_limit}, from the API description's x-cloudfolio-throttle."
+  type = map(object({
+    rate_limit  = number
+    burst_limit = number
+  }))
+  default = {}
+}
+
 variable "throttling_rate_limit" {
-  description = "Steady-state requests per second for the stage."
+  description = "Steady-state requests per second for any route without its own throttle."
   type        = number
   default     = 5
 }
 
 variable "throttling_burst_limit" {
-  description = "Burst of requests the stage accepts above the steady rate."
+  description = "Burst for any route without its own throttle."
   type        = number
   default     = 10
+}
+
+variable "origin_secret" {
+  description = "Create the origin secret the site's front (CloudFront) adds and the functions require."
+  type        = bool
+  default     = true
 }
 
 variable "log_retention_days" {

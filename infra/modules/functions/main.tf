@@ -109,6 +109,15 @@ data "aws_iam_policy_document" "function" {
   }
 
   dynamic "statement" {
+    for_each = length(var.secret_arns) > 0 ? [1] : []
+    content {
+      sid       = "ReadSecrets"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = var.secret_arns
+    }
+  }
+
+  dynamic "statement" {
     for_each = each.value.async ? [1] : []
     content {
       sid       = "DeadLetter"

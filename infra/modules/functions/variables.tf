@@ -52,6 +52,12 @@ variable "table_arn" {
   type        = string
 }
 
+variable "secret_arns" {
+  description = "Secrets Manager secrets every function may read (the origin secret)."
+  type        = list(string)
+  default     = []
+}
+
 variable "environment" {
   description = "Environment variables every function gets (backend/common/settings.py ENV_VARS)."
   type        = map(string)

@@ -2,6 +2,50 @@ locals {
   with_domain  = var.enable_cdn && var.domain_name != null
   domain_names = var.domain_name == null ? [] : concat([var.domain_name], var.alternate_domain_names)
   origin_id    = "site-bucket"
+  with_api     = var.enable_cdn && var.api_domain != null
+  api_origin   = "api"
+  # The header the functions check (backend/common/origin.py HEADER; tests/infra checks they match).
+  origin_secret_header = "X-Origin-Verify"
+  # AWS's managed "CachingDisabled" policy: every API request reaches the functions.
+  caching_disabled_policy_id = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+}
+
+# What the API needs from the viewer, and nothing else (no cookies, no Host: API Gateway routes
+# on its own name). CloudFront-Viewer-Address is the reader's address for the counter; the
+# functions trust it only beside the origin secret.
+resource "aws_cloudfront_origin_request_policy" "api" {
+  count = local.with_api ? 1 : 0
+
+  name    = "${var.name_prefix}-api"
+  comment = "Forwards what the API reads: body type, CORS, User-Agent, viewer address and country"
+
+  cookies_config {
+    cookie_behavior = "none"
+  }
+  headers_config {
+    header_behavior = "whitelist"
+    headers {
+      items = [
+        "Accept", "Content-Type", "Origin", "User-Agent",
+        "Access-Control-Request-Method", "Access-Control-Request-Headers",
+        "CloudFront-Viewer-Address", "CloudFront-Viewer-Country",
+      ]
+    }
+  }
+  query_strings_config {
+    query_string_behavior = "all"
+  }
+}
+
+# /api/visits on the site is /visits on the API: the routes keep their declared paths.
+resource "aws_cloudfront_function" "api_request" {
+  count = local.with_api ? 1 : 0
+
+  name    = "${var.name_prefix}-api-request"
+  runtime = "cloudfront-js-2.0"
+  comment = "Strips the /api prefix before the request reaches the HTTP API"
+  publish = true
+  code    = file("${path.module}/api_request.js")
 }
 
 resource "aws_cloudfront_origin_access_control" "site" {
@@ -98,6 +142,46 @@ resource "aws_cloudfront_distribution" "site" {
     origin_id                = local.origin_id
     domain_name              = aws_s3_bucket.site.bucket_regional_domain_name
     origin_access_control_id = aws_cloudfront_origin_access_control.site[0].id
+  }
+
+  dynamic "origin" {
+    for_each = local.with_api ? [var.api_domain] : []
+    content {
+      origin_id   = local.api_origin
+      domain_name = origin.value
+
+      custom_origin_config {
+        http_port              = 80
+        https_port             = 443
+        origin_protocol_policy = "https-only"
+        origin_ssl_protocols   = ["TLSv1.2"]
+      }
+
+      custom_header {
+        name  = local.origin_secret_header
+        value = var.api_origin_secret
+      }
+    }
+  }
+
+  # The API on the site's own domain: no cache, every method, the WAF in front.
+  dynamic "ordered_cache_behavior" {
+    for_each = local.with_api ? ["/api/*"] : []
+    content {
+      path_pattern             = ordered_cache_behavior.value
+      target_origin_id         = local.api_origin
+      viewer_protocol_policy   = "https-only"
+      allowed_methods          = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+      cached_methods           = ["GET", "HEAD"]
+      compress                 = true
+      cache_policy_id          = local.caching_disabled_policy_id
+      origin_request_policy_id = aws_cloudfront_origin_request_policy.api[0].id
+
+      function_association {
+        event_type   = "viewer-request"
+        function_arn = aws_cloudfront_function.api_request[0].arn
+      }
+    }
   }
 
   default_cache_behavior {

@@ -3,7 +3,7 @@
 locals {
   declared_headers = {
     for name, value in jsondecode(file("${path.module}/security_headers.json")) :
-    lower(name) => trimspace(replace(value, "{api_origin}", var.api_origin))
+    lower(name) => trimspace(value)
   }
 
   hsts = local.declared_headers["strict-transport-security"]

@@ -18,10 +18,17 @@ variable "enable_cdn" {
   default     = true
 }
 
-variable "api_origin" {
-  description = "Origin of the API (scheme://host), allowed by the CSP's connect-src."
+variable "api_domain" {
+  description = "Host of the HTTP API (its execute-api name); CloudFront serves it under /api/*. null: no API behind the site."
   type        = string
-  default     = ""
+  default     = null
+}
+
+variable "api_origin_secret" {
+  description = "Value CloudFront adds to every /api/* request as the origin secret header; the functions refuse requests without it."
+  type        = string
+  default     = null
+  sensitive   = true
 }
 
 variable "domain_name" {

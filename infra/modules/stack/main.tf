@@ -35,20 +35,25 @@ locals {
     )
   }
 
-  # The CloudFront name joins the whitelist, so a site without a custom domain works too.
-  cdn_origins          = var.enable_site && var.enable_cdn ? [trimsuffix(module.site[0].site_url, "/")] : []
-  cors_allowed_origins = distinct(concat([for origin in var.site_origins : trimsuffix(origin, "/")], local.cdn_origins))
+  # The site calls /api on its own origin (CloudFront routes it to the API), so it needs no CORS;
+  # CORS stays for the extra origins configured here.
+  cors_allowed_origins = distinct([for origin in var.site_origins : trimsuffix(origin, "/")])
 
-  # The CSP must not depend on the API resource (the API's CORS depends on the site), so it names
-  # the API by its custom domain or by the regional execute-api wildcard.
-  api_origin = (var.api_domain_name != null ? "https://${var.api_domain_name}" :
-  "https://*.execute-api.${data.aws_region.current.name}.amazonaws.com")
+  # Route key -> x-cloudfolio-throttle, for API Gateway's per-route throttling.
+  route_throttles = merge([
+    for path, item in local.openapi.paths : {
+      for method, operation in item :
+      "${upper(method)} ${path}" => operation["x-cloudfolio-throttle"]
+      if contains(local.http_verbs, method) && can(operation["x-cloudfolio-throttle"])
+    }
+  ]...)
 
   # backend/common/settings.py ENV_VARS; tests/infra checks this map covers them all.
   shared_environment = {
     TABLE_NAME           = module.data.table_name
     CORS_ALLOWED_ORIGINS = join(",", local.cors_allowed_origins)
     SITE_ID              = var.site_id
+    ORIGIN_SECRET_ID     = module.api.origin_secret_name != null ? module.api.origin_secret_name : ""
   }
 }
 
@@ -70,6 +75,7 @@ module "functions" {
   functions            = local.functions
   artifacts_dir        = var.artifacts_dir
   table_arn            = module.data.table_arn
+  secret_arns          = compact([module.api.origin_secret_arn])
   environment          = local.shared_environment
   log_retention_days   = var.log_retention_days
   powertools_namespace = var.name_prefix
@@ -85,6 +91,8 @@ module "api" {
   function_names         = module.functions.function_names
   invoke_arns            = module.functions.invoke_arns
   cors_allowed_origins   = local.cors_allowed_origins
+  route_throttles        = local.route_throttles
+  origin_secret          = var.require_origin_secret
   throttling_rate_limit  = var.throttling_rate_limit
   throttling_burst_limit = var.throttling_burst_limit
   log_retention_days     = var.log_retention_days
@@ -101,8 +109,9 @@ module "waf" {
     aws = aws.us_east_1
   }
 
-  name_prefix = var.name_prefix
-  tags        = var.tags
+  name_prefix                  = var.name_prefix
+  api_rate_limit_per_5_minutes = var.api_rate_limit_per_5_minutes
+  tags                         = var.tags
 }
 
 module "site" {
@@ -120,7 +129,8 @@ module "site" {
   enable_cdn               = var.enable_cdn
   expire_old_versions      = var.site_expire_old_versions
   deny_insecure_transport  = var.site_deny_insecure_transport
-  api_origin               = local.api_origin
+  api_domain               = module.api.invoke_domain
+  api_origin_secret        = module.api.origin_secret_value
   domain_name              = var.domain_name
   alternate_domain_names   = var.alternate_domain_names
   route53_zone_id          = var.route53_zone_id

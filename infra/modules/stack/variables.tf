@@ -52,15 +52,27 @@ variable "function_settings" {
 }
 
 variable "throttling_rate_limit" {
-  description = "API stage steady-state requests per second."
+  description = "API requests per second for a route without its own x-cloudfolio-throttle (every declared route has one)."
   type        = number
   default     = 5
 }
 
 variable "throttling_burst_limit" {
-  description = "API stage burst above the steady rate."
+  description = "API burst for a route without its own x-cloudfolio-throttle."
   type        = number
   default     = 10
+}
+
+variable "require_origin_secret" {
+  description = "Functions refuse requests without the origin secret the site's front adds (CloudFront; locally the static server)."
+  type        = bool
+  default     = true
+}
+
+variable "api_rate_limit_per_5_minutes" {
+  description = "Requests to /api/* one IP may send in any 5 minutes before the WAF blocks it (with enable_waf)."
+  type        = number
+  default     = 600
 }
 
 variable "log_retention_days" {

@@ -48,6 +48,43 @@ resource "aws_wafv2_web_acl" "site" {
     }
   }
 
+  # The API is cheap to call and counts visits: a tighter per-IP budget than pages get.
+  rule {
+    name     = "api-per-ip-rate-limit"
+    priority = 25
+    action {
+      block {
+        custom_response {
+          response_code = 429
+        }
+      }
+    }
+    statement {
+      rate_based_statement {
+        limit              = var.api_rate_limit_per_5_minutes
+        aggregate_key_type = "IP"
+        scope_down_statement {
+          byte_match_statement {
+            search_string         = "/api/"
+            positional_constraint = "STARTS_WITH"
+            field_to_match {
+              uri_path {}
+            }
+            text_transformation {
+              priority = 0
+              type     = "NONE"
+            }
+          }
+        }
+      }
+    }
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name_prefix}-api-rate-limit"
+      sampled_requests_enabled   = true
+    }
+  }
+
   rule {
     name     = "per-ip-rate-limit"
     priority = 30

@@ -9,6 +9,12 @@ variable "rate_limit_per_5_minutes" {
   default     = 1000
 }
 
+variable "api_rate_limit_per_5_minutes" {
+  description = "Requests to /api/* one IP may send in any 5-minute window before it is blocked."
+  type        = number
+  default     = 600
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)
