@@ -14,8 +14,10 @@ _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_nam
 _MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 _WORDS = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
-# "2019 – 2021", "March 2019 - present": an en or em dash, or a hyphen between spaces.
-RANGE_SEPARATOR = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*")
+# "2019 - 2021" with an en dash (as Markdown authors type it), an em dash, or a hyphen between
+# spaces ("2022-01" alone is a date, not a range).
+DASHES = "\u2013\u2014"
+RANGE_SEPARATOR = re.compile(rf"\s+[-{DASHES}]\s+|\s*[{DASHES}]\s*")
 EXPECTED = '"January 2022", "Jan 2022", "2022-01" or "2022"'
 
 
@@ -47,10 +49,10 @@ def parse_date(text: str) -> PartialDate:
 
 
 def parse_range(text: str) -> tuple[PartialDate, PartialDate | None]:
-    """`start – end`, `start – present` or a single date (which is both start and end)."""
+    """`start - end`, `start - present` (any dash), or one date as both start and end."""
     parts = RANGE_SEPARATOR.split(text.strip())
     if len(parts) > 2:
-        raise DateError(f'"{text}" has more than two dates; expected "start – end"')
+        raise DateError(f'"{text}" has more than two dates; expected "start \u2013 end"')
     start = parse_date(parts[0])
     if len(parts) == 1:
         return start, start

@@ -28,7 +28,7 @@ def _drop_empty(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _degree(title: str) -> dict[str, str]:
-    """"BSc in Computer Science" -> study type "BSc", area "Computer Science"."""
+    """ "BSc in Computer Science" -> study type "BSc", area "Computer Science"."""
     study_type, separator, area = title.partition(" in ")
     return {"studyType": study_type, "area": area} if separator else {"studyType": title}
 
@@ -102,7 +102,7 @@ def json_resume(resume: Resume, page_url: str | None = None) -> dict[str, Any]:
                 )
                 for c in resume.certifications
             ],
-            "languages": [{"language": l.label, "fluency": l.text} for l in resume.languages],
+            "languages": [{"language": x.label, "fluency": x.text} for x in resume.languages],
             "meta": {"version": f"v{SCHEMA_VERSION}", "canonical": page_url},
         }
     )

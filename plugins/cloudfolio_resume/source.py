@@ -231,7 +231,7 @@ class _Reader:
             raise self.fail(
                 block.line,
                 f'"### {block.heading}" needs a date line right below it, '
-                "e.g. *January 2022 – present · Lisbon*",
+                "e.g. *January 2022 \u2013 present · Lisbon*",
             )
         link = _LINK.search(block.heading)
         heading = plain(block.heading)

@@ -17,8 +17,7 @@ def person(resume: Resume, page_url: str, photo_url: str | None = None) -> dict[
         "url": page_url,
         "email": f"mailto:{resume.email}",
         "address": {"@type": "PostalAddress", "addressLocality": resume.location},
-        "sameAs": [p.url for p in resume.profiles]
-        + ([resume.website] if resume.website else []),
+        "sameAs": [p.url for p in resume.profiles] + ([resume.website] if resume.website else []),
         "knowsAbout": [k for k in resume.keywords[1:]],
     }
     if resume.phone:

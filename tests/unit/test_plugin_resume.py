@@ -295,12 +295,12 @@ BROKEN = {
         r'content/pages/resume\.md:\d+: the front matter has no "Name:" field',
     ),
     "malformed date": (
-        lambda s: s.replace("*March 2019 – December 2021", "*Marhc 2019 – December 2021"),
+        lambda s: s.replace("*March 2019 \u2013 December 2021", "*Marhc 2019 \u2013 December 2021"),
         r'content/pages/resume\.md:{line}: malformed date: "Marhc 2019" is not a date',
     ),
     "end before start": (
-        lambda s: s.replace("*2013 – 2016", "*2016 – 2013"),
-        r'content/pages/resume\.md:{line}: malformed date: "2016 – 2013" ends before it starts',
+        lambda s: s.replace("*2013 \u2013 2016", "*2016 \u2013 2013"),
+        'content/pages/resume\\.md:{line}: malformed date: "2016 \u2013 2013" ends before it',
     ),
     "unknown section": (
         lambda s: s.replace("## Skills", "## Skils"),
@@ -320,7 +320,7 @@ def test_a_broken_source_stops_the_build_at_its_line(case: str, tmp_path: Path) 
     assert text != SOURCE.read_text()
     marker = {
         "malformed date": "Marhc",
-        "end before start": "2016 – 2013",
+        "end before start": "2016 \u2013 2013",
         "unknown section": "## Skils",
         "bad email": "alex.example.com",
     }.get(case)
@@ -330,7 +330,7 @@ def test_a_broken_source_stops_the_build_at_its_line(case: str, tmp_path: Path) 
 
 
 def test_a_role_without_dates_is_refused(tmp_path: Path) -> None:
-    text = SOURCE.read_text().replace("*September 2016 – February 2019 · Porto*\n", "")
+    text = SOURCE.read_text().replace("*September 2016 \u2013 February 2019 · Porto*\n", "")
     line = next(n for n, t in enumerate(text.splitlines(), 1) if "Quarry Software" in t)
     with pytest.raises(ResumeSourceError, match=rf":{line}: .* needs a date line right below"):
         build(tmp_path, make_content(tmp_path, text))
