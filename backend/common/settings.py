@@ -13,6 +13,9 @@ from dataclasses import dataclass
 TABLE_NAME = "TABLE_NAME"
 CORS_ALLOWED_ORIGINS = "CORS_ALLOWED_ORIGINS"
 SITE_ID = "SITE_ID"
+# The resume function only: the private bucket and key of the published PDF.
+RESUME_BUCKET = "RESUME_BUCKET"
+RESUME_KEY = "RESUME_KEY"
 
 ENV_VARS: tuple[str, ...] = (TABLE_NAME, CORS_ALLOWED_ORIGINS, SITE_ID)
 
