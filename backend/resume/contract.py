@@ -19,8 +19,8 @@ STATS: dict[str, Any] = {
 }
 REDIRECT: dict[str, Any] = {
     "description": (
-        f"GET counted the download; Location is a presigned URL of the PDF, valid {PRESIGNED_URL_SECONDS} s, "
-        'that downloads it as an attachment named "<Name>-Resume.pdf".'
+        "GET counted the download; Location is a presigned URL of the PDF, valid "
+        f'{PRESIGNED_URL_SECONDS} s, that downloads it as an attachment "<Name>-Resume.pdf".'
     ),
     "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}},
 }

@@ -177,10 +177,9 @@ def test_no_raw_ip_or_user_agent_is_stored(
 
 
 def test_every_route_declares_the_resume_throttle() -> None:
+    from common.http import served_routes
     from resume.contract import OPERATION_EXTRAS
     from resume.handler import app
-
-    from common.http import served_routes
 
     for method, path in served_routes(app):
         assert OPERATION_EXTRAS[(method, path)]["x-cloudfolio-throttle"] == {
