@@ -1,8 +1,9 @@
 """Reproducible Lambda zips: the same sources and lock file give the same bytes and hash.
 
 Each zip holds `common/`, the function's own package, the packages it uses as libraries and the
-`backend` dependency group, installed for the Lambda platform. Packages the Lambda Python runtime already ships (boto3 and
-its dependencies) are left out, which keeps the zips small and the upload fast.
+`backend` dependency group, installed for the Lambda platform. Packages the Lambda Python runtime
+already ships (boto3 and its dependencies) are left out, which keeps the zips small and the upload
+fast.
 """
 
 from __future__ import annotations
