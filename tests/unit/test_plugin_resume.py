@@ -339,3 +339,16 @@ def test_a_role_without_dates_is_refused(tmp_path: Path) -> None:
 def test_resume_settings_are_checked(tmp_path: Path) -> None:
     with pytest.raises(ResumeSettingsError, match="CLOUDFOLIO_RESUME_PAPER"):
         build(tmp_path, CLOUDFOLIO_RESUME_PAPER="A5")
+
+
+def test_the_build_command_reports_the_line_not_a_traceback(tmp_path: Path) -> None:
+    from cloudfolio import site
+
+    text = SOURCE.read_text().replace("Email: alex@example.com\n", "")
+    with pytest.raises(site.BuildError) as raised:
+        site.build(tmp_path / "output", make_content(tmp_path, text))
+    message = str(raised.value)
+    assert message.splitlines()[-1].startswith(
+        'ResumeSourceError: content/pages/resume.md:11: the front matter has no "Email:" field'
+    )
+    assert "Traceback" not in message and "File " not in message
