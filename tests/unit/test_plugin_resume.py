@@ -349,6 +349,6 @@ def test_the_build_command_reports_the_line_not_a_traceback(tmp_path: Path) -> N
         site.build(tmp_path / "output", make_content(tmp_path, text))
     message = str(raised.value)
     assert message.splitlines()[-1].startswith(
-        'ResumeSourceError: content/pages/resume.md:11: the front matter has no "Email:" field'
+        'ResumeSourceError: content/pages/resume.md:10: the front matter has no "Email:" field'
     )
     assert "Traceback" not in message and "File " not in message
