@@ -9,6 +9,7 @@ uploaded again.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -40,10 +41,10 @@ def font_files(fonts_dir: Path) -> list[Path]:
 
 
 def cache_key(html: str, stylesheet: Path, fonts: Iterable[Path], paper: str) -> str:
-    import weasyprint
-
+    # The installed version, without importing WeasyPrint (and loading Pango) on a cache hit.
+    weasyprint_version = importlib.metadata.version("weasyprint")
     digest = hashlib.sha256()
-    for part in (RENDERER_REVISION, weasyprint.__version__, PDF_VARIANT, paper):
+    for part in (RENDERER_REVISION, weasyprint_version, PDF_VARIANT, paper):
         digest.update(part.encode() + b"\0")
     digest.update(html.encode("utf-8") + b"\0")
     digest.update(stylesheet.read_bytes() + b"\0")
