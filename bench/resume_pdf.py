@@ -78,7 +78,8 @@ def main() -> None:
         pages = json.loads((work / "output-private" / "resume-pdf.json").read_text())["pages"]
     cold, cached = (statistics.median(results[k]) for k in ("cold", "cached"))
     print(f"resume.pdf: {size} bytes, {pages} page(s)")
-    print(f"PDF step, median of {args.runs}: cold {cold * 1000:.0f} ms, cached {cached * 1e3:.1f} ms")
+    print(f"PDF step, median of {args.runs}:")
+    print(f"  cold {cold * 1000:.0f} ms, cached {cached * 1000:.1f} ms")
     print(f"cached / cold = {cached / cold:.3f} ({cold / cached:.0f}x faster)")
 
 
