@@ -352,3 +352,20 @@ def test_the_build_command_reports_the_line_not_a_traceback(tmp_path: Path) -> N
         'ResumeSourceError: content/pages/resume.md:10: the front matter has no "Email:" field'
     )
     assert "Traceback" not in message and "File " not in message
+
+
+def test_the_documented_sample_is_a_valid_resume(tmp_path: Path) -> None:
+    from cloudfolio_resume.json_resume import json_resume
+    from cloudfolio_resume.source import SECTIONS, read_resume
+
+    guide = (paths.ROOT / "docs" / "authoring.md").read_text()
+    section = guide.split("## The resume\n", 1)[1]
+    sample = section.split("```markdown\n", 1)[1].split("```\n", 1)[0]
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "alex.jpg").write_bytes(b"\xff\xd8")
+    (tmp_path / "resume.md").write_text(sample)
+    resume = read_resume(tmp_path / "resume.md", content_root=tmp_path)
+    assert resume.sections == SECTIONS  # the sample shows every section, in order
+    assert resume.phone and resume.photo
+    document = json_resume(resume, f"{SITE_URL}/resume/")
+    jsonschema.Draft7Validator(json.loads(SCHEMA_PATH.read_text())).validate(document)
