@@ -60,6 +60,15 @@ def parse(site: Path, relative: str) -> Elements:
     return Elements((site / relative).read_text(encoding="utf-8"))
 
 
+def main_css(site: Path, page: Elements) -> str:
+    [stylesheet] = [
+        a["href"]
+        for t, a, _ in page.found
+        if t == "link" and a.get("rel") == "stylesheet" and not a.get("media")
+    ]
+    return (site / stylesheet.lstrip("/")).read_text()
+
+
 def article_pages(site: Path) -> list[str]:
     return [p.relative_to(site).as_posix() for p in sorted((site / "posts").glob("*/index.html"))]
 
@@ -105,13 +114,7 @@ def test_counter_script_is_loaded_deferred_from_the_site(site: Path) -> None:
 
 
 def test_counter_reserves_its_space(site: Path) -> None:
-    home = parse(site, "index.html")
-    [stylesheet] = [
-        a["href"]
-        for t, a, _ in home.found
-        if t == "link" and a.get("rel") == "stylesheet" and not a.get("media")
-    ]
-    css = (site / stylesheet.lstrip("/")).read_text()
+    css = main_css(site, parse(site, "index.html"))
     value_rule = css.split(".cf-counter__value {", 1)[1].split("}", 1)[0]
     assert "height:" in value_rule and "tabular-nums" in value_rule
     status_rule = css.split(".cf-counter__status {", 1)[1].split("}", 1)[0]
@@ -141,13 +144,7 @@ def test_resume_download_is_a_named_link_with_a_reserved_count_line(site: Path) 
     assert [s for s in scripts if "/resume." in s], scripts
     for relative in ("index.html", "about/index.html", *article_pages(site)):
         assert not any("/resume." in s for s in parse(site, relative).scripts()), relative
-    [stylesheet] = [
-        a["href"]
-        for t, a, _ in page.found
-        if t == "link" and a.get("rel") == "stylesheet" and not a.get("media")
-    ]
-    css = (site / stylesheet.lstrip("/")).read_text()
-    rule = css.split(".cf-resume__count {", 1)[1].split("}", 1)[0]
+    rule = main_css(site, page).split(".cf-resume__count {", 1)[1].split("}", 1)[0]
     assert "height:" in rule and "overflow: hidden" in rule
 
 
