@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,12 @@ def _print_html(generator: Any, resume: Any, page: Any, site_url: str, lang: str
     return template.render(resume=resume, content=page.get_content(site_url), lang=lang)
 
 
+def _copy_photo(content_root: Path, output: Path, relative: str) -> None:
+    destination = output / relative.lstrip("/")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(content_root / relative.lstrip("/"), destination)
+
+
 def build_outputs(generators: list[Any]) -> None:
     pages = _resume_pages(generators)
     if not pages:
@@ -86,15 +93,18 @@ def build_outputs(generators: list[Any]) -> None:
     )
     site_url = settings.get("SITEURL", "").rstrip("/")
     page_url = f"{site_url}/{page.url}"
-    photo_url = None
-    if resume.photo:
-        photo_url = resume.photo if "://" in resume.photo else f"{site_url}/{resume.photo}"
-    page.person = person(resume, page_url, photo_url)
-    page.resume = resume
-
     output = Path(settings["OUTPUT_PATH"])
     output.mkdir(parents=True, exist_ok=True)
-    document = json_resume(resume, page_url)
+    photo_url = None
+    if resume.photo:
+        if "://" in resume.photo:
+            photo_url = resume.photo
+        else:  # a file under the content folder: published at the same path
+            _copy_photo(content_root, output, resume.photo)
+            photo_url = f"{site_url}/{resume.photo.lstrip('/')}"
+    page.person = person(resume, page_url, photo_url)
+    page.resume = resume
+    document = json_resume(resume, page_url, photo_url)
     (output / JSON_NAME).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
     theme = Path(settings["THEME"])

@@ -33,12 +33,14 @@ def _degree(title: str) -> dict[str, str]:
     return {"studyType": study_type, "area": area} if separator else {"studyType": title}
 
 
-def json_resume(resume: Resume, page_url: str | None = None) -> dict[str, Any]:
+def json_resume(
+    resume: Resume, page_url: str | None = None, photo_url: str | None = None
+) -> dict[str, Any]:
     basics = _drop_empty(
         {
             "name": resume.name,
             "label": resume.headline,
-            "image": resume.photo,
+            "image": photo_url or resume.photo,
             "email": resume.email,
             "phone": resume.phone,
             "url": resume.website or page_url,

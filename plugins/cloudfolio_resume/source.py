@@ -214,7 +214,7 @@ class _Reader:
         return [" ".join(p) for p in paragraphs if p], bullets
 
     def entry(self, section: str, block: _Block) -> Entry:
-        body = [(n, line) for n, line in block.lines]
+        body = list(block.lines)
         first = next(((n, line.strip()) for n, line in body if line.strip()), None)
         start = end = None
         location = None

@@ -18,7 +18,7 @@ def person(resume: Resume, page_url: str, photo_url: str | None = None) -> dict[
         "email": f"mailto:{resume.email}",
         "address": {"@type": "PostalAddress", "addressLocality": resume.location},
         "sameAs": [p.url for p in resume.profiles] + ([resume.website] if resume.website else []),
-        "knowsAbout": [k for k in resume.keywords[1:]],
+        "knowsAbout": list(resume.keywords[1:]),
     }
     if resume.phone:
         found["telephone"] = resume.phone

@@ -369,3 +369,17 @@ def test_the_documented_sample_is_a_valid_resume(tmp_path: Path) -> None:
     assert resume.phone and resume.photo
     document = json_resume(resume, f"{SITE_URL}/resume/")
     jsonschema.Draft7Validator(json.loads(SCHEMA_PATH.read_text())).validate(document)
+
+
+def test_a_photo_under_content_is_published_and_named_in_the_data(tmp_path: Path) -> None:
+    text = SOURCE.read_text().replace("Email:", "Photo: images/alex.jpg\nEmail:", 1)
+    content = make_content(tmp_path, text)
+    (content / "images").mkdir()
+    (content / "images" / "alex.jpg").write_bytes(b"\xff\xd8\xff")
+    output = build(tmp_path, content)
+    assert (output / "images" / "alex.jpg").read_bytes() == b"\xff\xd8\xff"
+    [block] = JsonLd((output / "resume" / "index.html").read_text()).blocks
+    assert json.loads(block)["image"] == f"{SITE_URL}/images/alex.jpg"
+    assert json.loads((output / "resume.json").read_text())["basics"]["image"] == (
+        f"{SITE_URL}/images/alex.jpg"
+    )
