@@ -10,6 +10,7 @@ import boto3
 import pytest
 from cloudfolio_resume import MANIFEST_NAME, PDF_NAME, private_dir
 
+from cloudfolio.local.contract import EMULATOR_ENV, StackInfo
 from cloudfolio.local.emulator import running_emulator
 from cloudfolio.publish import commands, targets
 
@@ -21,26 +22,26 @@ KEY = "resume/resume.pdf"
 @pytest.fixture
 def stack(tmp_path, monkeypatch):
     with running_emulator() as emulator:
-        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-            monkeypatch.setenv(name, "testing")
-        monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-        s3 = boto3.client("s3", endpoint_url=emulator.url, region_name="us-east-1")
+        for name, value in EMULATOR_ENV.items():
+            monkeypatch.setenv(name, value)
+        s3 = boto3.client("s3", endpoint_url=emulator.url)
         site_bucket, resume_bucket = (f"cf-{kind}-{time.monotonic_ns()}" for kind in "sr")
         for bucket in (site_bucket, resume_bucket):
             s3.create_bucket(Bucket=bucket)
-        stack_file = tmp_path / "stack.json"
-        stack_file.write_text(
-            json.dumps(
-                {
-                    "aws_endpoint": emulator.url,
-                    "site_bucket": site_bucket,
-                    "site_url": "http://127.0.0.1:8000",
-                    "resume_bucket": resume_bucket,
-                    "resume_key": KEY,
-                }
-            )
-        )
-        monkeypatch.setattr(targets, "STACK_FILE", stack_file)
+        state = tmp_path / "state"
+        state.mkdir()
+        StackInfo(
+            "http://127.0.0.1:8000",
+            "",
+            emulator.url,
+            "",
+            site_bucket,
+            0.0,
+            "applied",
+            resume_bucket=resume_bucket,
+            resume_key=KEY,
+        ).write(state)
+        monkeypatch.setattr(targets, "LOCAL_STACK_DIR", state)
         yield s3, site_bucket, resume_bucket
 
 
