@@ -23,6 +23,8 @@ REDIRECT: dict[str, Any] = {
         f'{PRESIGNED_URL_SECONDS} s, that downloads it as an attachment "<Name>-Resume.pdf".'
     ),
     "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}},
+    # A redirect has no body; without this Powertools would document a JSON one.
+    "content": {},
 }
 DOWNLOAD_RESPONSES: dict[int, Any] = {
     302: REDIRECT,
