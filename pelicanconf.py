@@ -37,6 +37,10 @@ CLOUDFOLIO_WIDGETS = {
 CLOUDFOLIO_RESUME_PAPER = "A4"
 CLOUDFOLIO_RESUME_MAX_PAGES = None
 CLOUDFOLIO_RESUME_PUBLIC_PDF = False
+# Rendered PDFs by input hash, so an unchanged resume is not printed again.
+CLOUDFOLIO_RESUME_CACHE = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "build", "resume-cache"
+)
 
 PATH = "content"
 OUTPUT_PATH = "output/"
