@@ -70,6 +70,26 @@ def ensure_chromium() -> None:
         apt_install("chromium", why="the browser tests")
 
 
+# WeasyPrint renders the resume PDF with Pango and HarfBuzz (for font subsets); pdftotext,
+# pdfinfo and pdffonts check what it made.
+PDF_LIBRARIES = {
+    "pango-1.0": "libpango-1.0-0",
+    "pangoft2-1.0": "libpangoft2-1.0-0",
+    "harfbuzz-subset": "libharfbuzz-subset0",
+}
+PDF_TOOLS = {"pdftotext": "poppler-utils"}
+
+
+def ensure_pdf_tools() -> None:
+    """The resume PDF is built with the site, so `up` needs these as much as `test` does."""
+    from ctypes.util import find_library
+
+    missing = [pkg for lib, pkg in PDF_LIBRARIES.items() if not find_library(lib)]
+    missing += [pkg for tool, pkg in PDF_TOOLS.items() if not shutil.which(tool)]
+    if missing:
+        apt_install(*missing, why="the resume PDF")
+
+
 def ensure_node_tools() -> None:
     """Lighthouse and axe-core come from npm, pinned by package-lock.json."""
     if not shutil.which("npm"):
@@ -82,7 +102,10 @@ def ensure_node_tools() -> None:
 
 
 def main() -> None:
-    commands = {"up": (), "test": (ensure_chromium, ensure_node_tools)}
+    commands = {
+        "up": (ensure_pdf_tools,),
+        "test": (ensure_pdf_tools, ensure_chromium, ensure_node_tools),
+    }
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         die(f"usage: python3 bootstrap.py {{{'|'.join(commands)}}} [task options]")
     command, passthrough = sys.argv[1], sys.argv[2:]

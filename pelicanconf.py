@@ -28,9 +28,20 @@ CLOUDFOLIO_API_URL = os.environ.get("CLOUDFOLIO_API_URL", "/api").rstrip("/")
 # Widgets the cloudfolio_widgets plugin renders into the theme's slots.
 CLOUDFOLIO_WIDGETS = {
     "counter": True,
-    # Links to the API's GET /resume, which serves the PDF; turn it on once that is deployed.
-    "resume_download": False,
+    # Links to the API's GET /resume, which counts the download and redirects to the PDF.
+    "resume_download": True,
 }
+
+# The resume PDF (plugins/cloudfolio_resume): paper "A4" or "Letter"; a warning when it runs
+# longer than CLOUDFOLIO_RESUME_MAX_PAGES (None: as long as needed). The PDF stays private, served
+# through the counted download; True also publishes /resume.pdf as a static file.
+CLOUDFOLIO_RESUME_PAPER = "A4"
+CLOUDFOLIO_RESUME_MAX_PAGES = None
+CLOUDFOLIO_RESUME_PUBLIC_PDF = False
+# Rendered PDFs by input hash, so an unchanged resume is not printed again.
+CLOUDFOLIO_RESUME_CACHE = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "build", "resume-cache"
+)
 
 PATH = "content"
 OUTPUT_PATH = "output/"
@@ -55,6 +66,7 @@ PLUGINS = [
     "cloudfolio_images",
     "cloudfolio_tables",
     "cloudfolio_cards",
+    "cloudfolio_resume",
 ]
 # Encoded images and social cards are kept here between builds (see docs/authoring.md).
 CLOUDFOLIO_IMAGE_CACHE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "build", "cache")

@@ -5,4 +5,5 @@ Packaging, the API description, the local gateway and Terraform all start from t
 
 FUNCTIONS: dict[str, str] = {
     "counter": "counter.handler",
+    "resume": "resume.handler",
 }

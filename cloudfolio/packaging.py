@@ -1,8 +1,9 @@
 """Reproducible Lambda zips: the same sources and lock file give the same bytes and hash.
 
-Each zip holds `common/`, the function's own package and the `backend` dependency group,
-installed for the Lambda platform. Packages the Lambda Python runtime already ships (boto3 and
-its dependencies) are left out, which keeps the zips small and the upload fast.
+Each zip holds `common/`, the function's own package, the packages it uses as libraries and the
+`backend` dependency group, installed for the Lambda platform. Packages the Lambda Python runtime
+already ships (boto3 and its dependencies) are left out, which keeps the zips small and the upload
+fast.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from cloudfolio.errors import CloudfolioError
 LAMBDA_PYTHON = "3.12"
 LAMBDA_PLATFORM = "x86_64-manylinux2014"
 SHARED_PACKAGES = ("common",)
+# Functions that use another function's package as a library (one source for shared rules):
+# the resume download identifies visitors and robots exactly as the counter does.
+LIBRARY_PACKAGES: dict[str, tuple[str, ...]] = {"resume": ("counter",)}
 # Lambda@Edge: standard library and boto3 only (edge functions take no layers or variables).
 EDGE_PACKAGE = "edge"
 # Provided by the Lambda runtime; bundling them would only add megabytes.
@@ -142,7 +146,7 @@ def build(function: str, out_dir: Path | None = None) -> Artifact:
     out_dir = out_dir or paths.LAMBDA_ARTIFACTS
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = _files_under(_dependency_dir())
-    for package in (*SHARED_PACKAGES, function):
+    for package in (*SHARED_PACKAGES, *LIBRARY_PACKAGES.get(function, ()), function):
         entries += _files_under(paths.BACKEND / package, prefix=f"{package}/")
     destination = out_dir / f"{function}.zip"
     _write_zip(destination, entries)

@@ -5,6 +5,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 BACKEND = ROOT / "backend"
+PLUGINS = ROOT / "plugins"
 INFRA = ROOT / "infra"
 OUTPUT = ROOT / "output"
 BUILD = ROOT / "build"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,17 @@ class BuildError(CloudfolioError):
     """Pelican failed; the message carries the tail of its output."""
 
 
+def failure(result: subprocess.CompletedProcess[str]) -> str:
+    """What went wrong: Pelican's CRITICAL line when there is one (say, a resume source error with
+    its file and line), not the traceback below it; else the tail of the output."""
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    critical = [line.split("CRITICAL", 1)[1] for line in lines if " CRITICAL " in line]
+    if critical:
+        # The console ends each record with the logging call's place, e.g. "__init__.py:683".
+        return re.sub(r"\s+\S+\.py:\d+\s*$", "", critical[-1]).strip()
+    return "\n".join(lines[-OUTPUT_TAIL_LINES:])
+
+
 def build(
     output: Path = paths.OUTPUT,
     content: Path = paths.CONTENT,
@@ -36,7 +48,8 @@ def build(
     incremental: reuse Pelican's content cache, so only changed posts are read again. For the
     local stack's rebuilds after a content edit; published builds are always clean.
     """
-    env = dict(os.environ)
+    # Wide enough that Pelican's console never wraps an error message across lines.
+    env = {**os.environ, "COLUMNS": "1000"}
     if api_url:
         env[API_URL_ENV] = api_url
     if site_url:
@@ -62,8 +75,7 @@ def build(
         check=False,
     )
     if result.returncode != 0:
-        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-OUTPUT_TAIL_LINES:])
-        raise BuildError(f"pelican failed (exit {result.returncode}):\n{tail}")
+        raise BuildError(f"pelican failed (exit {result.returncode}):\n{failure(result)}")
     if not (output / "index.html").exists():
         raise BuildError(f"pelican produced no {output}/index.html")
     return output

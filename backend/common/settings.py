@@ -15,6 +15,9 @@ CORS_ALLOWED_ORIGINS = "CORS_ALLOWED_ORIGINS"
 SITE_ID = "SITE_ID"
 # Secrets Manager id of CloudFront's origin secret; empty where no CloudFront is in front.
 ORIGIN_SECRET_ID = "ORIGIN_SECRET_ID"
+# The resume function only: the private bucket and key of the published PDF.
+RESUME_BUCKET = "RESUME_BUCKET"
+RESUME_KEY = "RESUME_KEY"
 
 ENV_VARS: tuple[str, ...] = (TABLE_NAME, CORS_ALLOWED_ORIGINS, SITE_ID, ORIGIN_SECRET_ID)
 

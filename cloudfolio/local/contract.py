@@ -69,6 +69,9 @@ class StackInfo:
     site_bucket: str | None
     ready_seconds: float
     infra: str  # "applied" by Terraform, or "replayed" from a recording of the same apply
+    # The private bucket and key of the resume PDF (publish --env local uploads it there).
+    resume_bucket: str | None = None
+    resume_key: str | None = None
 
     @classmethod
     def read(cls, state_dir: Path = paths.LOCAL_STATE) -> StackInfo:

@@ -113,6 +113,7 @@ class LocalStack:
         self.stopping = threading.Event()
         self.info: StackInfo | None = None
         self.site_bucket: str | None = None
+        self.resume_object: tuple[str | None, str | None] = (None, None)
 
     def start(self) -> StackInfo:
         started = time.perf_counter()
@@ -132,6 +133,7 @@ class LocalStack:
             gateway = Gateway((cfg.host, cfg.api_port), access_log=cfg.access_log)
             building.result()
         self.site_bucket = outputs.get("site_bucket")
+        self.resume_object = (outputs.get("resume_bucket"), outputs.get("resume_key"))
         self._publish()
         reader = (
             serving.release_reader(self.emulator.url, self.site_bucket)
@@ -156,6 +158,8 @@ class LocalStack:
             site_bucket=self.site_bucket,
             ready_seconds=round(time.perf_counter() - started, 2),
             infra="replayed" if replayed else "applied",
+            resume_bucket=outputs.get("resume_bucket"),
+            resume_key=outputs.get("resume_key"),
         )
         self.info.write(cfg.state_dir)
         return self.info
@@ -169,6 +173,9 @@ class LocalStack:
         """Each build becomes a release in the emulator's site bucket, as `invoke publish` does."""
         if self.site_bucket:
             serving.publish_site(self.emulator.url, self.site_bucket, self.config.output)
+        bucket, key = self.resume_object
+        if bucket and key:
+            serving.publish_resume_pdf(self.emulator.url, bucket, key, self.config.output)
 
     def rebuild_on_change(self) -> None:
         """Rebuild the site when content, theme or plugins change, until stop()."""

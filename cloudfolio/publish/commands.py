@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from cloudfolio import resume_pdf
 from cloudfolio.publish import build, clients, targets
 from cloudfolio.publish.edge import PREVIEW_PARAMETER
 from cloudfolio.publish.errors import PublishError
@@ -143,6 +144,14 @@ def publish(
             f"({result.objects_written} objects written)",
             json_output,
         )
+    if not (dry_run or preview or result.cancelled) and target.resume_bucket and target.resume_key:
+        # The PDF is not part of a release: a preview must not replace the live one.
+        with clients.explained_errors(target):
+            uploaded = resume_pdf.upload(
+                clients.s3_client(target), target.resume_bucket, target.resume_key, site_dir
+            )
+        _say(resume_pdf.describe(uploaded, target.resume_bucket), json_output)
+        summary["resume_pdf_uploaded"] = bool(uploaded and uploaded.uploaded)
     if json_output:
         print(json.dumps(summary, sort_keys=True), flush=True)
     return summary

@@ -29,6 +29,13 @@ def release_reader(endpoint_url: str, bucket: str, pointer_ttl: float = 0.5) -> 
     return ReleaseReader(_s3(endpoint_url), bucket, pointer_ttl=pointer_ttl)
 
 
+def publish_resume_pdf(endpoint_url: str, bucket: str, key: str, site_dir: Path) -> None:
+    """The build's resume PDF into the emulator's private bucket, when it changed."""
+    from cloudfolio import resume_pdf
+
+    resume_pdf.upload(_s3(endpoint_url), bucket, key, Path(site_dir))
+
+
 def publish_site(
     endpoint_url: str, bucket: str, site_dir: Path, preview: bool = False
 ) -> PublishResult:

@@ -19,6 +19,8 @@ LOCAL_STACK_DIR = paths.LOCAL_STATE
 OUTPUT_BUCKET = "site_bucket"
 OUTPUT_SITE_URL = "site_url"
 OUTPUT_KVS_ARN = "site_kvs_arn"
+OUTPUT_RESUME_BUCKET = "resume_bucket"
+OUTPUT_RESUME_KEY = "resume_key"
 DEFAULT_REGION = "us-east-1"
 
 
@@ -29,6 +31,9 @@ class Target:
     site_url: str
     endpoint_url: str | None = None
     kvs_arn: str | None = None
+    # The private bucket and key of the resume PDF (uploaded beside each release when it changed).
+    resume_bucket: str | None = None
+    resume_key: str | None = None
 
     @property
     def emulated(self) -> bool:
@@ -50,7 +55,14 @@ def _local() -> Target:
             "the local stack did not create the site bucket (infra/envs/local must output "
             "site_bucket); restart invoke up"
         )
-    return Target("local", stack.site_bucket, stack.site_url, stack.aws_endpoint)
+    return Target(
+        "local",
+        stack.site_bucket,
+        stack.site_url,
+        stack.aws_endpoint,
+        resume_bucket=stack.resume_bucket,
+        resume_key=stack.resume_key,
+    )
 
 
 def _terraform(env: str) -> Target:
@@ -79,6 +91,8 @@ def _terraform(env: str) -> Target:
         site_url,
         endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
         kvs_arn=_output_value(outputs, OUTPUT_KVS_ARN) or None,
+        resume_bucket=_output_value(outputs, OUTPUT_RESUME_BUCKET) or None,
+        resume_key=_output_value(outputs, OUTPUT_RESUME_KEY) or None,
     )
 
 

@@ -1,5 +1,8 @@
 """Server-rendered widget markup: complete without JavaScript, enhanced by the theme's scripts.
 
+The resume download's: root ``data-cf-resume`` + ``data-cf-state`` + ``data-cf-api``, the link
+``data-cf-resume-download`` and the count line ``data-cf-downloads``.
+
 The counter's attributes are the contract with the widget script and the end-to-end tests:
 root ``data-cf-counter`` + ``data-cf-state`` (static|loading|ready|offline) + ``data-cf-api``;
 numbers in ``data-cf-views``, ``data-cf-page-views`` and ``data-cf-visitors``.
@@ -35,10 +38,15 @@ def render_counter(api_url: str) -> Markup:
 
 
 def render_resume_download(api_url: str) -> Markup:
+    """A plain link to GET /resume (which counts and redirects to the PDF), so it works without
+    JavaScript; resume.js fills the reserved count line from GET /resume/stats."""
     return Markup(
-        '<p class="cf-resume">'
+        '<div class="cf-resume" data-cf-resume data-cf-state="static"'
+        f' data-cf-api="{escape(api_url)}">'
         f'<a class="cf-resume__link" data-cf-resume-download href="{escape(api_url)}/resume">'
-        "Download resume (PDF)</a></p>"
+        "Download resume (PDF)</a>"
+        '<p class="cf-resume__count" data-cf-downloads aria-live="polite"></p>'
+        "</div>"
     )
 
 

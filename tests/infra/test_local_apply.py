@@ -6,6 +6,7 @@ import json
 import re
 import time
 import urllib.parse
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -13,7 +14,7 @@ import pytest
 import requests
 from common import schema, settings
 
-from cloudfolio import environments, terraform
+from cloudfolio import environments, packaging, terraform
 from tests.infra import plan_cache
 from tests.infra.conftest import REPO, running_moto
 
@@ -152,9 +153,15 @@ DYNAMODB_CALL = re.compile(
 )
 
 
+def code_of(function: str) -> list[Path]:
+    """A function's sources as packaged: its package, its library packages and the shared core."""
+    packages = (function, *packaging.LIBRARY_PACKAGES.get(function, ()), *packaging.SHARED_PACKAGES)
+    return [path for package in packages for path in (BACKEND / package).rglob("*.py")]
+
+
 def table_actions_in_code(function: str) -> set[str]:
-    """DynamoDB actions a handler's code calls (its own package and the shared core)."""
-    sources = [*(BACKEND / function).rglob("*.py"), *(BACKEND / "common").rglob("*.py")]
+    """DynamoDB actions a handler's code calls (its own package, its libraries, the shared core)."""
+    sources = code_of(function)
     calls = {match for path in sources for match in DYNAMODB_CALL.findall(path.read_text())}
     return {"dynamodb:" + "".join(part.title() for part in call.split("_")) for call in calls}
 
@@ -195,6 +202,63 @@ def test_site_bucket_is_private_versioned_and_encrypted(applied_local, aws_clien
         s3.get_bucket_policy(Bucket=bucket)
     s3.put_object(Bucket=bucket, Key="probe.txt", Body=b"ok")
     assert s3.get_object(Bucket=bucket, Key="probe.txt")["Body"].read() == b"ok"
+
+
+def role_policy(aws_client, function: str) -> dict[str, Any]:
+    policy = aws_client("iam").get_role_policy(
+        RoleName=f"cloudfolio-local-{function}", PolicyName="least-privilege"
+    )
+    document = policy["PolicyDocument"]
+    if isinstance(document, str):
+        document = json.loads(urllib.parse.unquote(document))
+    return document
+
+
+def as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def test_resume_role_may_only_read_its_pdf_and_update_its_counter(applied_local, aws_client):
+    from counter.visitors import salt_key
+    from resume.downloads import marker_key, totals_key
+
+    bucket = applied_local.outputs["resume_bucket"]
+    key = applied_local.outputs["resume_key"]
+    statements = {s["Sid"]: s for s in role_policy(aws_client, "resume")["Statement"]}
+    s3_statements = [
+        s for s in statements.values() if any(a.startswith("s3:") for a in as_list(s["Action"]))
+    ]
+    assert [s["Sid"] for s in s3_statements] == ["ReadObjects"]
+    assert as_list(statements["ReadObjects"]["Action"]) == ["s3:GetObject"]
+    assert as_list(statements["ReadObjects"]["Resource"]) == [f"arn:aws:s3:::{bucket}/{key}"]
+    # The table only for its own items: partition keys as backend/resume and the salt write them.
+    condition = statements["UseTable"]["Condition"]["ForAllValues:StringLike"]
+    patterns = as_list(condition["dynamodb:LeadingKeys"])
+    for item_key in (totals_key("site"), marker_key("2026-01-01", "ab12"), salt_key("2026-01-01")):
+        partition = item_key[schema.PARTITION_KEY]["S"]
+        assert any(re.fullmatch(p.replace("*", ".*"), partition) for p in patterns), partition
+    assert not any(re.fullmatch(p.replace("*", ".*"), "SITE#site") for p in patterns)
+    environment = applied_local.outputs["function_environments"]["resume"]
+    assert (environment[settings.RESUME_BUCKET], environment[settings.RESUME_KEY]) == (bucket, key)
+    # No other function may read the PDF.
+    for function in applied_local.outputs["function_environments"]:
+        if function != "resume":
+            document = role_policy(aws_client, function)
+            assert not [s for s in document["Statement"] if "s3:" in json.dumps(s["Action"])]
+
+
+def test_resume_bucket_is_private_versioned_and_encrypted(applied_local, aws_client):
+    s3 = aws_client("s3")
+    bucket = applied_local.outputs["resume_bucket"]
+    assert bucket != applied_local.outputs["site_bucket"]
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert all(block.values()), block
+    rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    main = (terraform.INFRA / "modules/resume/variables.tf").read_text()
+    block_text = re.search(r'variable "deny_insecure_transport" \{(.*?)\n\}', main, re.S)
+    assert block_text and re.search(r"default\s*=\s*true", block_text.group(1))
 
 
 def test_site_module_denies_insecure_transport_by_default():
@@ -238,7 +302,7 @@ RUNTIME_PROVIDED_VARS = {"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTIO
 def test_every_variable_a_handler_reads_directly_is_set(applied_local):
     """Beyond settings.ENV_VARS: literal os.environ reads in a handler's code are covered too."""
     for function, environment in applied_local.outputs["function_environments"].items():
-        sources = [*(BACKEND / function).rglob("*.py"), *(BACKEND / "common").rglob("*.py")]
+        sources = code_of(function)
         read = {name for path in sources for name in ENV_READ.findall(path.read_text())}
         missing = read - set(environment) - RUNTIME_PROVIDED_VARS
         assert not missing, f"{function} reads {sorted(missing)}, which Terraform does not set"

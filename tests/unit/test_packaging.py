@@ -57,6 +57,11 @@ def test_function_zip_holds_its_code_shared_code_and_dependencies(built) -> None
     assert not [e for e in entries if e.endswith(".pyc") or "__pycache__" in e]
 
 
+def test_resume_zip_carries_the_counter_as_its_visitor_library(built) -> None:
+    entries = names(built["resume"])
+    assert {"resume/handler.py", "counter/visitors.py", "counter/bots.py"} <= set(entries)
+
+
 def test_entries_are_sorted_with_fixed_times_and_modes(built) -> None:
     with zipfile.ZipFile(built["counter"].path) as archive:
         infos = archive.infolist()

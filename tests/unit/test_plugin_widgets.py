@@ -60,6 +60,15 @@ def parse(site: Path, relative: str) -> Elements:
     return Elements((site / relative).read_text(encoding="utf-8"))
 
 
+def main_css(site: Path, page: Elements) -> str:
+    [stylesheet] = [
+        a["href"]
+        for t, a, _ in page.found
+        if t == "link" and a.get("rel") == "stylesheet" and not a.get("media")
+    ]
+    return (site / stylesheet.lstrip("/")).read_text()
+
+
 def article_pages(site: Path) -> list[str]:
     return [p.relative_to(site).as_posix() for p in sorted((site / "posts").glob("*/index.html"))]
 
@@ -105,13 +114,7 @@ def test_counter_script_is_loaded_deferred_from_the_site(site: Path) -> None:
 
 
 def test_counter_reserves_its_space(site: Path) -> None:
-    home = parse(site, "index.html")
-    [stylesheet] = [
-        a["href"]
-        for t, a, _ in home.found
-        if t == "link" and a.get("rel") == "stylesheet" and not a.get("media")
-    ]
-    css = (site / stylesheet.lstrip("/")).read_text()
+    css = main_css(site, parse(site, "index.html"))
     value_rule = css.split(".cf-counter__value {", 1)[1].split("}", 1)[0]
     assert "height:" in value_rule and "tabular-nums" in value_rule
     status_rule = css.split(".cf-counter__status {", 1)[1].split("}", 1)[0]
@@ -127,6 +130,22 @@ def test_resume_page_links_the_download_to_the_api(site: Path) -> None:
     assert "Download resume" in text
     for relative in ("index.html", "about/index.html", *article_pages(site)):
         assert parse(site, relative).with_attribute("data-cf-resume-download") == [], relative
+
+
+def test_resume_download_is_a_named_link_with_a_reserved_count_line(site: Path) -> None:
+    page = parse(site, "resume/index.html")
+    [(_, root, _)] = page.with_attribute("data-cf-resume")
+    assert root["data-cf-state"] == "static" and root["data-cf-api"] == API_URL
+    [(_, _, text)] = page.with_attribute("data-cf-resume-download")
+    assert text.strip() == "Download resume (PDF)"  # the accessible name says what and which format
+    [(tag, attrs, count)] = page.with_attribute("data-cf-downloads")
+    assert (tag, attrs["aria-live"], count) == ("p", "polite", "")
+    scripts = page.scripts()
+    assert [s for s in scripts if "/resume." in s], scripts
+    for relative in ("index.html", "about/index.html", *article_pages(site)):
+        assert not any("/resume." in s for s in parse(site, relative).scripts()), relative
+    rule = main_css(site, page).split(".cf-resume__count {", 1)[1].split("}", 1)[0]
+    assert "height:" in rule and "overflow: hidden" in rule
 
 
 def test_disabling_the_counter_removes_markup_and_script(tmp_path: Path) -> None:
@@ -149,6 +168,7 @@ def test_disabling_the_resume_download_removes_the_link(tmp_path: Path) -> None:
         CLOUDFOLIO_WIDGETS={"counter": True, "resume_download": False},
     )
     assert parse(site, "resume/index.html").with_attribute("data-cf-resume-download") == []
+    assert not any("/resume." in s for s in parse(site, "resume/index.html").scripts())
     assert parse(site, "resume/index.html").with_attribute("data-cf-counter")
 
 

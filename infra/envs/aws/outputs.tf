@@ -18,6 +18,16 @@ output "cors_allowed_origins" {
   value       = module.stack.cors_allowed_origins
 }
 
+output "resume_bucket" {
+  description = "Private bucket of the resume PDF."
+  value       = module.stack.resume_bucket
+}
+
+output "resume_key" {
+  description = "Object key of the resume PDF."
+  value       = module.stack.resume_key
+}
+
 output "site_bucket" {
   description = "Private bucket publish writes releases to."
   value       = module.stack.site_bucket

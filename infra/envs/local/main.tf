@@ -26,7 +26,9 @@ module "stack" {
 
   # moto applies a bucket policy's Deny statements without their conditions: the TLS-only
   # statement would refuse the static server and publish every object (see docs/infrastructure.md).
-  site_deny_insecure_transport = false
+  site_deny_insecure_transport   = false
+  resume_deny_insecure_transport = false
+  resume_force_destroy           = true
 
   # The provider waits about a minute for lifecycle rules to settle; a throwaway bucket needs none.
   site_expire_old_versions = false

@@ -23,6 +23,16 @@ output "api_id" {
   value       = module.stack.api_id
 }
 
+output "resume_bucket" {
+  description = "Private bucket of the resume PDF."
+  value       = module.stack.resume_bucket
+}
+
+output "resume_key" {
+  description = "Object key of the resume PDF."
+  value       = module.stack.resume_key
+}
+
 output "site_bucket" {
   description = "Site bucket on the emulator (null when enable_site is false)."
   value       = module.stack.site_bucket

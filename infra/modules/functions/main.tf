@@ -105,6 +105,23 @@ data "aws_iam_policy_document" "function" {
       sid       = "UseTable"
       actions   = each.value.table_actions
       resources = [var.table_arn]
+      dynamic "condition" {
+        for_each = length(each.value.table_leading_keys) > 0 ? [1] : []
+        content {
+          test     = "ForAllValues:StringLike"
+          variable = "dynamodb:LeadingKeys"
+          values   = each.value.table_leading_keys
+        }
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(each.value.s3_read_objects) > 0 ? [1] : []
+    content {
+      sid       = "ReadObjects"
+      actions   = ["s3:GetObject"]
+      resources = each.value.s3_read_objects
     }
   }
 

@@ -19,6 +19,8 @@ variable "functions" {
     table_actions: the exact DynamoDB actions the handler calls on the table (least privilege).
     async: true when the function is invoked asynchronously (events, schedules); it then gets an
     SQS dead-letter queue. reserved_concurrency: -1 leaves the function unreserved.
+    table_leading_keys: when set, the partition keys (StringLike patterns) the table actions are
+    limited to. s3_read_objects: object ARNs the function may s3:GetObject, and nothing else.
   EOT
   type = map(object({
     table_actions        = list(string)
@@ -27,6 +29,8 @@ variable "functions" {
     timeout              = optional(number, 10)
     reserved_concurrency = optional(number, -1)
     environment          = optional(map(string), {})
+    table_leading_keys   = optional(list(string), [])
+    s3_read_objects      = optional(list(string), [])
   }))
 }
 

@@ -8,7 +8,8 @@ locals {
   http_verbs = ["get", "put", "post", "delete", "patch", "head", "options"]
   table_name = "${var.name_prefix}-data"
   # Bucket names are global: the account id keeps them unique without a random suffix.
-  site_bucket = "${var.name_prefix}-site-${data.aws_caller_identity.current.account_id}"
+  site_bucket   = "${var.name_prefix}-site-${data.aws_caller_identity.current.account_id}"
+  resume_bucket = "${var.name_prefix}-resume-${data.aws_caller_identity.current.account_id}"
 
   # "METHOD /path" -> handler, one entry per operation in the API description.
   routes = merge([
@@ -28,11 +29,29 @@ locals {
     timeout              = 10
     reserved_concurrency = -1
     environment          = tomap({})
+    table_leading_keys   = tolist([])
+    s3_read_objects      = tolist([])
   }
-  functions = {
+  base_function_settings = {
     for name in local.function_names : name => (
       contains(keys(var.function_settings), name) ? var.function_settings[name] : local.no_permissions
     )
+  }
+  # Settings only known once resources exist: the resume function's bucket, key and object.
+  resource_environments = {
+    resume = {
+      RESUME_BUCKET = module.resume.bucket_name
+      RESUME_KEY    = module.resume.pdf_key
+    }
+  }
+  resource_s3_objects = {
+    resume = [module.resume.pdf_object_arn]
+  }
+  functions = {
+    for name, settings in local.base_function_settings : name => merge(settings, {
+      environment     = merge(settings.environment, lookup(local.resource_environments, name, {}))
+      s3_read_objects = concat(settings.s3_read_objects, lookup(local.resource_s3_objects, name, []))
+    })
   }
 
   # The site calls /api on its own origin (CloudFront routes it to the API), so it needs no CORS;
@@ -64,6 +83,15 @@ module "data" {
   deletion_protection = var.deletion_protection
   kms_key_arn         = var.table_kms_key_arn
   tags                = var.tags
+}
+
+module "resume" {
+  source = "../resume"
+
+  bucket_name             = local.resume_bucket
+  deny_insecure_transport = var.resume_deny_insecure_transport
+  force_destroy           = var.resume_force_destroy
+  tags                    = var.tags
 }
 
 module "functions" {

@@ -43,6 +43,16 @@ output "site_bucket" {
   value       = var.enable_site ? module.site[0].bucket_name : null
 }
 
+output "resume_bucket" {
+  description = "Private bucket of the resume PDF (publish uploads it there)."
+  value       = module.resume.bucket_name
+}
+
+output "resume_key" {
+  description = "Object key of the resume PDF."
+  value       = module.resume.pdf_key
+}
+
 output "site_url" {
   description = "Public URL of the site (null without the CDN)."
   value       = var.enable_site ? module.site[0].site_url : null

@@ -41,6 +41,8 @@ variable "function_settings" {
     timeout              = optional(number, 10)
     reserved_concurrency = optional(number, -1)
     environment          = optional(map(string), {})
+    table_leading_keys   = optional(list(string), [])
+    s3_read_objects      = optional(list(string), [])
   }))
   default = {
     counter = {
@@ -48,7 +50,25 @@ variable "function_settings" {
       # tests/infra checks this list equals the calls backend/counter makes.
       table_actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
     }
+    resume = {
+      # Its own counter and markers plus the counter's daily salt (backend/resume/downloads.py);
+      # the stack adds s3:GetObject on the one PDF key.
+      table_actions      = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+      table_leading_keys = ["DOWNLOADS#*", "DOWNLOADER#*", "SALT#*"]
+    }
   }
+}
+
+variable "resume_deny_insecure_transport" {
+  description = "Resume bucket policy denies non-TLS requests (off only on the emulator, which ignores the condition)."
+  type        = bool
+  default     = true
+}
+
+variable "resume_force_destroy" {
+  description = "Let terraform destroy the resume bucket with its PDF (throwaway environments)."
+  type        = bool
+  default     = false
 }
 
 variable "throttling_rate_limit" {
