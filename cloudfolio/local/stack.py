@@ -19,6 +19,7 @@ from cloudfolio.local import contract
 from cloudfolio.local.contract import EMULATOR_ENV, StackInfo, stack_file
 from cloudfolio.local.emulator import Emulator, free_port
 from cloudfolio.local.gateway import Gateway
+from cloudfolio.local.livereload import BuildGeneration
 from cloudfolio.local.replay import apply_or_replay
 from cloudfolio.local.static_server import ApiProxy, StaticServer
 from cloudfolio.publish import serving
@@ -113,6 +114,8 @@ class LocalStack:
         self.stopping = threading.Event()
         self.info: StackInfo | None = None
         self.site_bucket: str | None = None
+        # Open pages reload after each rebuild; only while the stack watches for edits.
+        self.builds = BuildGeneration() if config.watch else None
         self.resume_object: tuple[str | None, str | None] = (None, None)
 
     def start(self) -> StackInfo:
@@ -146,6 +149,7 @@ class LocalStack:
             reader=reader,
             access_log=cfg.access_log,
             api=ApiProxy(cfg.api_url, origin_secret(outputs["function_environments"])),
+            live_reload=self.builds,
         )
         self.servers = [static, gateway]
         for server in self.servers:
@@ -192,6 +196,8 @@ class LocalStack:
             try:
                 self._build(incremental=only_content)
                 self._publish()
+                if self.builds is not None:
+                    self.builds.bump()
                 self.say(f"rebuilt site ({', '.join(names[:3])}{'...' if len(names) > 3 else ''})")
             except site.BuildError as error:
                 self.say(f"rebuild failed, still serving the previous build:\n{error}")

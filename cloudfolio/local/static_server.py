@@ -20,10 +20,12 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from cloudfolio import api_description, paths
+from cloudfolio.local import livereload
 from cloudfolio.local.gateway import HOP_BY_HOP, HttpResponse, framing_error, gateway_error
+from cloudfolio.local.livereload import BuildGeneration
 from cloudfolio.publish.headers import content_type
 from cloudfolio.publish.serving import ReleaseReader, respond
 
@@ -83,6 +85,12 @@ class ApiProxy:
             connection.close()
 
 
+def _is_html(headers: dict[str, str]) -> bool:
+    return any(
+        k.lower() == "content-type" and v.startswith("text/html") for k, v in headers.items()
+    )
+
+
 class SiteRequestHandler(SimpleHTTPRequestHandler):
     def guess_type(self, path: str | os.PathLike[str]) -> str:
         # The publish rules, so a page has the same Content-Type here as behind CloudFront.
@@ -94,11 +102,13 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         headers: dict[str, str],
         reader: ReleaseReader | None,
         api: ApiProxy | None,
+        live_reload: BuildGeneration | None = None,
         **kwargs: Any,
     ) -> None:
         self.extra_headers = headers
         self.reader = reader
         self.api = api
+        self.live_reload = live_reload
         self.proxying = False
         super().__init__(*args, **kwargs)
 
@@ -154,17 +164,42 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         if self._for_api():
             self._proxy()
             return
+        if self.live_reload is not None and self._live_reload():
+            return
         if self.reader is None:
             super().do_GET()
             return
         answer = respond(self.reader, self.path, self.headers.get("Cookie"), secure=False)
-        self.send_response(answer.status)
-        for name, value in answer.headers.items():
+        body = answer.body
+        if self.live_reload is not None and _is_html(answer.headers):
+            body = livereload.inject(body)
+        self._send(answer.status, answer.headers, body)
+
+    def _live_reload(self) -> bool:
+        """Answer the reload script and its long poll; False for every other path."""
+        parts = urlsplit(self.path)
+        if parts.path == livereload.SCRIPT_PATH:
+            self._send(200, {"Content-Type": "text/javascript; charset=utf-8"}, livereload.SCRIPT)
+            return True
+        if parts.path == livereload.EVENTS_PATH:
+            since = parse_qs(parts.query).get("since", [""])[0]
+            seen = int(since) if since.isdigit() else None
+            body = self.live_reload.answer(seen)
+            self._send(200, {"Content-Type": "application/json"}, body)
+            return True
+        return False
+
+    def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        if self.live_reload is not None:  # a reload must fetch the newest build
+            headers = {k: v for k, v in headers.items() if k.lower() != "cache-control"}
+            headers["Cache-Control"] = "no-store"
+        self.send_response(status)
+        for name, value in headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(answer.body)))
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(answer.body)
+            self.wfile.write(body)
 
     def do_HEAD(self) -> None:
         self.do_GET()
@@ -210,6 +245,7 @@ class StaticServer(ThreadingHTTPServer):
         reader: ReleaseReader | None = None,
         access_log: bool = True,
         api: ApiProxy | None = None,
+        live_reload: BuildGeneration | None = None,
     ) -> None:
         self.access_log = access_log
         handler = partial(
@@ -218,6 +254,7 @@ class StaticServer(ThreadingHTTPServer):
             headers=security_headers(),
             reader=reader,
             api=api,
+            live_reload=live_reload,
         )
         super().__init__(address, handler)
 

@@ -64,7 +64,9 @@ def test_widget_calls_its_own_origin(local_stack) -> None:
     assert 'data-cf-api="/api"' in body
 
 
-def test_edits_rebuild_the_site_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+def test_edits_rebuild_the_site_reload_the_open_page_and_ctrl_c_stops_everything(
+    tmp_path: Path, page
+) -> None:
     content = tmp_path / "content"
     shutil.copytree(paths.CONTENT, content)
     stack = RunningStack(tmp_path, content=content, watch=True)
@@ -74,6 +76,14 @@ def test_edits_rebuild_the_site_and_ctrl_c_stops_everything(tmp_path: Path) -> N
         for line in (f"site: {info.site_url}", f"api: {info.api_url}", f"aws: {info.aws_endpoint}"):
             assert line in log
         post = sorted((content / "posts").glob("*.md"))[0]
+        violations: list[str] = []
+        page.on(
+            "console",
+            lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        page.goto(post_url(info.site_url, post))
+        # Only a reload clears this: the live-reload script must bring the edit in by itself.
+        page.evaluate("window.__beforeTheEdit = true")
         marker = f"Rebuilt while running {time.time_ns()}"
         post.write_text(post.read_text() + f"\n\n{marker}\n")
         deadline = time.monotonic() + 60
@@ -89,6 +99,11 @@ def test_edits_rebuild_the_site_and_ctrl_c_stops_everything(tmp_path: Path) -> N
         while marker not in fetch(served)[2] and time.monotonic() < deadline:
             time.sleep(0.3)
         assert marker in fetch(served)[2], f"{served} does not serve the edit"
+        page.wait_for_function(
+            "text => document.body.innerText.includes(text)", arg=marker, timeout=30_000
+        )
+        assert page.evaluate("window.__beforeTheEdit") is None, "the page was not reloaded"
+        assert not violations, violations
     finally:
         stack.process.send_signal(signal.SIGINT)
         code = stack.process.wait(timeout=30)

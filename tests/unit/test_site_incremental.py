@@ -37,3 +37,28 @@ def test_published_builds_never_read_the_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(site, "CACHE_ROOT", tmp_path / "cache")
     site.build(tmp_path / "out", paths.CONTENT)
     assert not (tmp_path / "cache").exists()
+
+
+def test_the_live_reload_script_is_never_in_a_build(tmp_path):
+    """Only the local server adds it to the pages it answers; no build output mentions it."""
+    from cloudfolio.local import livereload
+
+    output = site.build(tmp_path / "out", paths.CONTENT)
+    for file in output.rglob("*"):
+        if file.is_file() and file.suffix in (".html", ".js", ".xml", ".json"):
+            assert livereload.SCRIPT_PATH.encode() not in file.read_bytes(), file
+
+
+def test_the_reload_poll_answers_when_a_build_finishes():
+    import json
+    import threading
+
+    from cloudfolio.local.livereload import BuildGeneration, inject
+
+    builds = BuildGeneration()
+    assert json.loads(builds.answer(None)) == {"generation": 0}
+    threading.Timer(0.2, builds.bump).start()
+    assert json.loads(builds.answer(0)) == {"generation": 1}  # held until the build
+    assert builds.wait_past(1, timeout=0.05) == 1  # no build: answered unchanged at the timeout
+    page = inject(b"<html><body><p>x</p></body></html>")
+    assert page.endswith(b'<script src="/__cloudfolio/livereload.js" defer></script></body></html>')
