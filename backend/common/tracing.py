@@ -8,10 +8,13 @@ third of a cold start. Where tracing is off, the Tracer gets a provider that doe
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Iterator, Sequence
+import os
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
 from aws_lambda_powertools import Tracer
+from aws_lambda_powertools.shared import constants
+from aws_lambda_powertools.shared.functions import resolve_truthy_env_var_choice
 from aws_lambda_powertools.tracing.base import BaseProvider
 
 
@@ -46,9 +49,16 @@ class _NoTracing(BaseProvider):
         return None
 
 
-def tracing_disabled() -> bool:
-    # The same rule Powertools applies (env var, outside Lambda, SAM/Chalice local).
-    return bool(Tracer._is_tracer_disabled())
+def tracing_disabled(environ: Mapping[str, str] | None = None) -> bool:
+    """Powertools' own rule, from its public settings: off when POWERTOOLS_TRACE_DISABLED says
+    so, outside Lambda (no LAMBDA_TASK_ROOT), and under SAM or Chalice local, where no X-Ray
+    daemon listens."""
+    env = os.environ if environ is None else environ
+    if resolve_truthy_env_var_choice(env=env.get(constants.TRACER_DISABLED_ENV, "false")):
+        return True
+    in_lambda = bool(env.get(constants.LAMBDA_TASK_ROOT_ENV))
+    emulated = bool(env.get(constants.SAM_LOCAL_ENV) or env.get(constants.CHALICE_LOCAL_ENV))
+    return not in_lambda or emulated
 
 
 def make_tracer(service: str) -> Tracer:

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from cloudfolio import paths
 
 # Runs in a fresh interpreter: an enabled X-Ray recorder patches botocore process-wide.
@@ -76,3 +78,23 @@ def test_outside_lambda_tracing_is_off_and_the_xray_recorder_never_loads() -> No
         [sys.executable, "-c", code], cwd=paths.ROOT, env=_env(), capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("environ", "disabled"),
+    [
+        ({}, True),  # outside Lambda: no X-Ray daemon listens
+        ({"LAMBDA_TASK_ROOT": "/var/task"}, False),
+        ({"LAMBDA_TASK_ROOT": "/var/task", "POWERTOOLS_TRACE_DISABLED": "true"}, True),
+        ({"LAMBDA_TASK_ROOT": "/var/task", "AWS_SAM_LOCAL": "true"}, True),
+        ({"POWERTOOLS_TRACE_DISABLED": "false"}, True),
+    ],
+)
+def test_tracing_is_off_exactly_where_powertools_turns_it_off(environ, disabled, monkeypatch):
+    from common.tracing import tracing_disabled
+
+    for name in ("LAMBDA_TASK_ROOT", "POWERTOOLS_TRACE_DISABLED", "AWS_SAM_LOCAL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    assert tracing_disabled() is disabled
