@@ -18,8 +18,16 @@ ORIGIN_SECRET_ID = "ORIGIN_SECRET_ID"
 # The resume function only: the private bucket and key of the published PDF.
 RESUME_BUCKET = "RESUME_BUCKET"
 RESUME_KEY = "RESUME_KEY"
+# The analytics bus of the visit events; unset or empty sends none.
+EVENT_BUS_NAME = "EVENT_BUS_NAME"
 
-ENV_VARS: tuple[str, ...] = (TABLE_NAME, CORS_ALLOWED_ORIGINS, SITE_ID, ORIGIN_SECRET_ID)
+ENV_VARS: tuple[str, ...] = (
+    TABLE_NAME,
+    CORS_ALLOWED_ORIGINS,
+    SITE_ID,
+    ORIGIN_SECRET_ID,
+    EVENT_BUS_NAME,
+)
 
 
 class SettingsError(RuntimeError):
@@ -31,6 +39,7 @@ class Settings:
     table_name: str
     cors_allowed_origins: tuple[str, ...]
     site_id: str
+    event_bus_name: str | None = None
 
     @classmethod
     def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
@@ -42,6 +51,7 @@ class Settings:
             table_name=env[TABLE_NAME],
             cors_allowed_origins=allowed_origins_from_env(env),
             site_id=env[SITE_ID],
+            event_bus_name=env.get(EVENT_BUS_NAME) or None,
         )
 
 

@@ -22,6 +22,9 @@ class Outcome:
     counts: Counts
     counted: bool
     new_visitor: bool = False
+    # For the analytics event: when the visit was handled, and who (never set for robots).
+    at: datetime | None = None
+    visitor: str | None = None
 
 
 class VisitCounter:
@@ -53,6 +56,10 @@ class VisitCounter:
         return self._parts
 
     @property
+    def settings(self) -> Settings:
+        return self._ready()[0]
+
+    @property
     def client(self) -> Any:
         """The container's DynamoDB client (created on first use)."""
         if self._client is None:
@@ -65,9 +72,11 @@ class VisitCounter:
 
     def record(self, visit: Visit, client_ip: str, user_agent: str) -> Outcome:
         settings, store, salt = self._ready()
+        now = self.clock()
         if is_bot(user_agent):
-            return Outcome(store.read(visit.path), counted=False)
-        day = day_key(self.clock())
+            return Outcome(store.read(visit.path), counted=False, at=now)
+        day = day_key(now)
         visitor = visitor_id(salt.for_day(day), settings.site_id, client_ip, user_agent)
         new_visitor = store.mark_visitor(day, visitor)
-        return Outcome(store.count_view(visit.path, new_visitor), True, new_visitor)
+        counts = store.count_view(visit.path, new_visitor)
+        return Outcome(counts, True, new_visitor, at=now, visitor=visitor)

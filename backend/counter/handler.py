@@ -15,6 +15,7 @@ from common.tracing import make_tracer
 
 from counter import contract
 from counter.counting import VisitCounter
+from counter.events import VisitEvents, hosts_of, visit_detail
 from counter.request import parse_visit, validate_path
 
 SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME") or "counter"
@@ -27,6 +28,11 @@ logger = Logger(service=SERVICE)
 tracer = make_tracer(SERVICE)
 app = api_resolver(logger)
 counter = VisitCounter()
+visit_events = VisitEvents(
+    bus_name=lambda: counter.settings.event_bus_name,
+    on_failure=lambda: _count_metric("VisitEventFailed"),
+    logger=logger,
+)
 
 
 def _count_metric(name: str) -> None:
@@ -60,7 +66,14 @@ def record_visit() -> dict[str, int]:
     visit = parse_visit(event.body, event.is_base64_encoded)
     http = event.request_context.http
     user_agent = http.user_agent or event.headers.get("user-agent") or ""
-    outcome = counter.record(visit, client_ip=client_address(event), user_agent=user_agent)
+    client_ip = client_address(event)
+    outcome = counter.record(visit, client_ip=client_ip, user_agent=user_agent)
+    visit_events.emit(
+        lambda: visit_detail(
+            visit, outcome.at or counter.clock(), outcome.visitor, not outcome.counted,
+            user_agent, client_ip, event.headers, hosts_of(counter.settings.cors_allowed_origins),
+        )
+    )  # fmt: skip
     _count_metric("VisitCounted" if outcome.counted else "RobotVisitIgnored")
     if outcome.new_visitor:
         _count_metric("NewVisitor")
