@@ -57,3 +57,8 @@ output "deploy_role_arn" {
   description = "Role GitHub Actions assumes (null without github_repository)."
   value       = module.stack.deploy_role_arn
 }
+
+output "analytics" {
+  description = "The visit lake: bucket, Glue database and table, Athena workgroup (invoke analytics)."
+  value       = module.stack.analytics
+}

@@ -35,4 +35,11 @@ module "stack" {
 
   # Short retention: local logs are only for the current session.
   log_retention_days = 1
+
+  # moto's EventBridge cannot reach Firehose and moto cannot tag Athena workgroups: the rule also
+  # feeds a queue that the local relay delivers as Firehose would (cloudfolio/analytics/relay.py),
+  # and the report uses DuckDB. A short buffer, so a visit reaches the lake within seconds.
+  enable_athena                        = false
+  analytics_relay_queue                = true
+  analytics_buffering_interval_seconds = 2
 }

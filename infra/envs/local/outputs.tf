@@ -42,3 +42,8 @@ output "api_endpoint" {
   description = "execute-api URL the emulator reports (the local gateway serves the API instead)."
   value       = module.stack.api_endpoint
 }
+
+output "analytics" {
+  description = "The visit lake on the emulator, and the local relay's queue."
+  value       = module.stack.analytics
+}

@@ -30,5 +30,8 @@ provider "aws" {
     sqs            = var.aws_endpoint
     sts            = var.aws_endpoint
     wafv2          = var.aws_endpoint
+    athena         = var.aws_endpoint
+    firehose       = var.aws_endpoint
+    glue           = var.aws_endpoint
   }
 }

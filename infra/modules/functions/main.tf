@@ -135,6 +135,15 @@ data "aws_iam_policy_document" "function" {
   }
 
   dynamic "statement" {
+    for_each = each.value.put_events && var.event_bus_arn != null ? [1] : []
+    content {
+      sid       = "SendVisitEvents"
+      actions   = ["events:PutEvents"]
+      resources = [var.event_bus_arn]
+    }
+  }
+
+  dynamic "statement" {
     for_each = each.value.async ? [1] : []
     content {
       sid       = "DeadLetter"

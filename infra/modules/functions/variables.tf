@@ -31,7 +31,14 @@ variable "functions" {
     environment          = optional(map(string), {})
     table_leading_keys   = optional(list(string), [])
     s3_read_objects      = optional(list(string), [])
+    put_events           = optional(bool, false)
   }))
+}
+
+variable "event_bus_arn" {
+  description = "Bus that functions with put_events may send events to (events:PutEvents on it alone)."
+  type        = string
+  default     = null
 }
 
 variable "artifacts_dir" {

@@ -31,6 +31,7 @@ locals {
     environment          = tomap({})
     table_leading_keys   = tolist([])
     s3_read_objects      = tolist([])
+    put_events           = false
   }
   base_function_settings = {
     for name in local.function_names : name => (
@@ -73,7 +74,21 @@ locals {
     CORS_ALLOWED_ORIGINS = join(",", local.cors_allowed_origins)
     SITE_ID              = var.site_id
     ORIGIN_SECRET_ID     = module.api.origin_secret_name != null ? module.api.origin_secret_name : ""
+    EVENT_BUS_NAME       = module.analytics.event_bus_name
   }
+}
+
+module "analytics" {
+  source = "../analytics"
+
+  name_prefix                = var.name_prefix
+  lake_bucket_name           = "${var.name_prefix}-lake-${data.aws_caller_identity.current.account_id}"
+  retention_days             = var.analytics_retention_days
+  buffering_interval_seconds = var.analytics_buffering_interval_seconds
+  enable_athena              = var.enable_athena
+  relay_queue                = var.analytics_relay_queue
+  log_retention_days         = var.log_retention_days
+  tags                       = var.tags
 }
 
 module "data" {
@@ -104,6 +119,7 @@ module "functions" {
   artifacts_dir        = var.artifacts_dir
   table_arn            = module.data.table_arn
   secret_arns          = compact([module.api.origin_secret_arn])
+  event_bus_arn        = module.analytics.event_bus_arn
   environment          = local.shared_environment
   log_retention_days   = var.log_retention_days
   powertools_namespace = var.name_prefix

@@ -77,3 +77,17 @@ output "deploy_role_arn" {
   description = "Role GitHub Actions assumes (null without CI)."
   value       = var.enable_ci ? module.ci[0].role_arn : null
 }
+
+output "analytics" {
+  description = "The visit lake: bus, rule, stream, bucket, Glue database and table, Athena workgroup, relay queue."
+  value = {
+    event_bus_name       = module.analytics.event_bus_name
+    rule_name            = module.analytics.rule_name
+    delivery_stream_name = module.analytics.delivery_stream_name
+    lake_bucket          = module.analytics.lake_bucket
+    glue_database        = module.analytics.glue_database
+    glue_table           = module.analytics.glue_table
+    athena_workgroup     = module.analytics.athena_workgroup
+    relay_queue_url      = module.analytics.relay_queue_url
+  }
+}

@@ -43,12 +43,15 @@ variable "function_settings" {
     environment          = optional(map(string), {})
     table_leading_keys   = optional(list(string), [])
     s3_read_objects      = optional(list(string), [])
+    put_events           = optional(bool, false)
   }))
   default = {
     counter = {
       # Atomic ADD on counters, race-safe salt creation, reads for GET /visits.
       # tests/infra checks this list equals the calls backend/counter makes.
       table_actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+      # One analytics event per handled visit (backend/counter/events.py).
+      put_events = true
     }
     resume = {
       # Its own counter and markers plus the counter's daily salt (backend/resume/downloads.py);
@@ -262,4 +265,30 @@ variable "state_key_prefix" {
   description = "Key prefix of this environment's state."
   type        = string
   default     = null
+}
+
+# ---- analytics
+
+variable "analytics_retention_days" {
+  description = "Days a visit stays in the lake."
+  type        = number
+  default     = 395
+}
+
+variable "analytics_buffering_interval_seconds" {
+  description = "Firehose buffering interval of the lake (0-900)."
+  type        = number
+  default     = 900
+}
+
+variable "enable_athena" {
+  description = "Create the Athena workgroup, results bucket and named queries. Not on the emulator (it cannot tag workgroups)."
+  type        = bool
+  default     = true
+}
+
+variable "analytics_relay_queue" {
+  description = "Feed the local relay's queue from the visits rule (only on the emulator, whose EventBridge cannot reach Firehose)."
+  type        = bool
+  default     = false
 }
