@@ -201,3 +201,20 @@ def destroy(c, env="local"):
     from cloudfolio import deploy as deployment
 
     deployment.destroy(env)
+
+
+@task(
+    help={
+        "env": "local (default: the running invoke up), staging or prod",
+        "since": "first day, YYYY-MM-DD (default: 29 days before --until)",
+        "until": "last day, YYYY-MM-DD (default: today, UTC)",
+        "out": "also write a self-contained HTML report to this file",
+        "json": "print the report as JSON instead of the summary",
+        "engine": "duckdb (default: a local copy of the lake) or athena",
+    }
+)
+def analytics(c, env="local", since="", until="", out="", json=False, engine="duckdb"):
+    """Visitors, pages, referrers, campaigns, countries and devices from the visit lake."""
+    from cloudfolio.analytics.commands import analytics as report
+
+    report(env, since or None, until or None, out or None, json, engine)

@@ -89,7 +89,7 @@ def _events_client() -> Any:
     config = Config(
         connect_timeout=EMIT_TIMEOUT_SECONDS,
         read_timeout=EMIT_TIMEOUT_SECONDS,
-        retries={"mode": "standard", "max_attempts": 1},
+        retries={"mode": "standard", "total_max_attempts": 1},
     )
     return botocore.session.get_session().create_client("events", config=config)
 

@@ -1,10 +1,11 @@
 """The hops the emulator cannot run: EventBridge → Firehose → the lake, on the local stack.
 
-moto routes bus events to SQS targets but not to Firehose, and its Firehose neither buffers,
-compresses, evaluates timestamp prefixes nor adds delimiters. The local Terraform adds a queue
-target to the very rule that feeds Firehose; this relay drains it and delivers the records as
-Firehose would, following the configuration Terraform gave the rule target and the stream:
-the target's InputPath, the stream's prefix, buffering hints, compression and delimiter.
+moto routes bus events to SQS targets but fails on Firehose targets, and its Firehose neither
+buffers, compresses, evaluates timestamp prefixes nor adds delimiters. So on the emulator the
+visits rule targets a queue instead, with the Firehose target's input path; this relay drains it
+and delivers the records as Firehose would, following the configuration Terraform gave the
+target and the stream: the InputPath, the stream's prefix, buffering hints, compression and
+delimiter.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from typing import Any
 from cloudfolio.analytics import lake
 
 MIB = 1024 * 1024
-# EventBridge's envelope fields a JSONPath like $.detail can select.
 _POLL_WAIT_SECONDS = 1
 
 
@@ -41,10 +41,11 @@ class Delivery:
     input_path: str | None
 
     @classmethod
-    def describe(cls, events: Any, firehose: Any, bus: str, rule: str) -> Delivery:
+    def describe(
+        cls, events: Any, firehose: Any, bus: str, rule: str, queue_arn: str, name: str
+    ) -> Delivery:
         targets = events.list_targets_by_rule(Rule=rule, EventBusName=bus)["Targets"]
-        target = next(t for t in targets if ":firehose:" in t["Arn"])
-        name = target["Arn"].rsplit("/", 1)[-1]
+        target = next(t for t in targets if t["Arn"] == queue_arn)
         stream = firehose.describe_delivery_stream(DeliveryStreamName=name)
         description = stream["DeliveryStreamDescription"]
         s3 = description["Destinations"][0]["ExtendedS3DestinationDescription"]
@@ -65,7 +66,7 @@ class Delivery:
     def record(self, envelope: dict[str, Any]) -> bytes:
         """What EventBridge hands Firehose for one event: the InputPath selection, as JSON."""
         value: Any = envelope
-        if self.input_path:
+        if self.input_path and "detail-type" in envelope:
             for part in self.input_path.removeprefix("$").strip(".").split("."):
                 if part:
                     value = value[part]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cloudfolio import api_description, packaging, paths, site
+from cloudfolio.analytics import local as analytics
 from cloudfolio.local import contract
 from cloudfolio.local.contract import EMULATOR_ENV, StackInfo, stack_file
 from cloudfolio.local.emulator import Emulator, free_port
@@ -137,6 +138,7 @@ class LocalStack:
             building.result()
         self.site_bucket = outputs.get("site_bucket")
         self.resume_object = (outputs.get("resume_bucket"), outputs.get("resume_key"))
+        analytics.start_relay(outputs, self.emulator.url, cfg.state_dir, self.stopping)
         self._publish()
         reader = (
             serving.release_reader(self.emulator.url, self.site_bucket)
@@ -208,6 +210,7 @@ class LocalStack:
             server.shutdown()
             server.server_close()
         self.emulator.stop()
+        analytics.stop(self.config.state_dir)
         stack_file(self.config.state_dir).unlink(missing_ok=True)
 
 

@@ -43,11 +43,27 @@ ROWS = [
     row(at(DAY1, 10, 5), "/posts/x/", "a"),
     row(at(DAY1, 10, 36), "/posts/y/", "a"),
     row(at(DAY1, 11, 0), "/posts/x/", "b", referrer="news.ycombinator.com", browser="Firefox"),
-    row(at(DAY1, 12, 0), "/about/", "c", utm_source="mail", utm_medium="email", country=None,
-        os="iOS", device="mobile", browser="Mobile Safari"),  # fmt: skip
+    row(
+        at(DAY1, 12, 0),
+        "/about/",
+        "c",
+        utm_source="mail",
+        utm_medium="email",
+        country=None,
+        os="iOS",
+        device="mobile",
+        browser="Mobile Safari",
+    ),  # fmt: skip
     row(at(DAY1, 12, 1), "/", None, browser="Googlebot", os="Other", device="other"),
-    row(at(DAY1, 23, 59, 50), "/posts/y/", "c", os="iOS", device="mobile",
-        browser="Mobile Safari", country=None),  # fmt: skip
+    row(
+        at(DAY1, 23, 59, 50),
+        "/posts/y/",
+        "c",
+        os="iOS",
+        device="mobile",
+        browser="Mobile Safari",
+        country=None,
+    ),  # fmt: skip
     row(at(DAY2, 9, 0), "/posts/x/", "a2", referrer="google.com", country="BR"),
     row(at(DAY2, 9, 10), "/", "a2", country="BR"),
 ]

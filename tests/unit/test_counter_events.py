@@ -77,9 +77,7 @@ def test_country_from_cloudfront_first_then_the_offline_database() -> None:
 
 
 def test_detail_has_exactly_the_lake_fields_and_no_raw_values() -> None:
-    visit = Visit(
-        "/posts/a/", "https://site.example/", utm_source="newsletter", utm_medium="email"
-    )
+    visit = Visit("/posts/a/", "https://site.example/", utm_source="newsletter", utm_medium="email")
     detail = events.visit_detail(
         visit,
         datetime(2026, 3, 1, 23, 59, 59, 500000, tzinfo=UTC),
@@ -121,7 +119,9 @@ def bus_env(counter_table: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
-    bridge.put_rule(Name="all", EventBusName=BUS, EventPattern=json.dumps({"source": [events.SOURCE]}))
+    bridge.put_rule(
+        Name="all", EventBusName=BUS, EventPattern=json.dumps({"source": [events.SOURCE]})
+    )
     bridge.put_targets(Rule="all", EventBusName=BUS, Targets=[{"Id": "q", "Arn": arn}])
 
     def caught() -> list[dict[str, Any]]:

@@ -17,6 +17,8 @@ locals {
   query_names = ["totals", "daily", "pages", "entry_pages", "referrers", "utm", "countries", "browsers", "os", "devices"]
   prelude     = file("${local.sql_dir}/visits_in_range.sql")
   stream_name = "${var.name_prefix}-visits"
+  # One lake row per event: the detail alone, without EventBridge's envelope.
+  input_path = "$.detail"
 }
 
 # ---- the bus and the rule
@@ -38,13 +40,15 @@ resource "aws_cloudwatch_event_rule" "visits" {
 }
 
 resource "aws_cloudwatch_event_target" "firehose" {
+  # moto's EventBridge fails every PutEvents of a rule with a Firehose target, so on the emulator
+  # the relay queue takes its place, with the same input path.
+  count          = var.relay_queue ? 0 : 1
   rule           = aws_cloudwatch_event_rule.visits.name
   event_bus_name = aws_cloudwatch_event_bus.this.name
   target_id      = "lake"
   arn            = aws_kinesis_firehose_delivery_stream.visits.arn
   role_arn       = aws_iam_role.events.arn
-  # One lake row per event: the detail alone, without EventBridge's envelope.
-  input_path = "$.detail"
+  input_path     = local.input_path
 }
 
 data "aws_iam_policy_document" "events_assume" {
@@ -204,4 +208,6 @@ resource "aws_cloudwatch_event_target" "relay" {
   event_bus_name = aws_cloudwatch_event_bus.this.name
   target_id      = "local-relay"
   arn            = aws_sqs_queue.relay[0].arn
+  # moto ignores it; the relay applies it, as EventBridge does for the Firehose target.
+  input_path = local.input_path
 }
