@@ -53,7 +53,7 @@ ROWS = [
         os="iOS",
         device="mobile",
         browser="Mobile Safari",
-    ),  # fmt: skip
+    ),
     row(at(DAY1, 12, 1), "/", None, browser="Googlebot", os="Other", device="other"),
     row(
         at(DAY1, 23, 59, 50),
@@ -63,7 +63,7 @@ ROWS = [
         device="mobile",
         browser="Mobile Safari",
         country=None,
-    ),  # fmt: skip
+    ),
     row(at(DAY2, 9, 0), "/posts/x/", "a2", referrer="google.com", country="BR"),
     row(at(DAY2, 9, 10), "/", "a2", country="BR"),
 ]
