@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from cloudfolio import paths
 from cloudfolio.analytics import cache, html_report, report
 from cloudfolio.analytics import local as local_lake
 from cloudfolio.analytics.engines import AnalyticsError, AthenaEngine, DuckDBEngine, Engine
@@ -39,13 +40,12 @@ class Lake:
         return boto3.client(service)
 
 
-def _local_lake(flush: bool) -> Lake:
-    info = local_lake.read_info()
+def _local_lake(state_dir: Path) -> Lake:
+    info = local_lake.read_info(state_dir)
     if info is None:
         raise AnalyticsError("the local stack is not running: start it with invoke up")
-    if flush:
-        # What the counter sent but the relay has not written yet goes in first.
-        local_lake.flush(info)
+    # What the counter sent but the relay has not written yet goes in first.
+    local_lake.flush(info)
     return Lake(
         "local",
         info["lake_bucket"],
@@ -70,12 +70,12 @@ def _deployed_lake(env: str) -> Lake:
     return Lake(env, found["lake_bucket"], found["glue_database"], found.get("athena_workgroup"))
 
 
-def find_lake(env: str) -> Lake:
+def find_lake(env: str, local_state: Path = paths.LOCAL_STATE) -> Lake:
     if env not in ENVIRONMENTS:
         raise AnalyticsError(
             f"unknown environment {env!r}; choose one of {', '.join(ENVIRONMENTS)}"
         )
-    return _local_lake(flush=True) if env == "local" else _deployed_lake(env)
+    return _local_lake(local_state) if env == "local" else _deployed_lake(env)
 
 
 def engine_for(lake: Lake, name: str, cache_root: Path = cache.CACHE_ROOT) -> Engine:
@@ -111,12 +111,14 @@ def analytics(
     engine: str = "duckdb",
     say: Callable[[str], None] = print,
     today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+    local_state: Path = paths.LOCAL_STATE,
+    cache_root: Path = cache.CACHE_ROOT,
 ) -> dict[str, Any]:
     first, last = report.default_range(today(), _day(since, "--since"), _day(until, "--until"))
     if first > last:
         raise AnalyticsError(f"--since {first} is after --until {last}")
-    lake = find_lake(env)
-    built = report.build(engine_for(lake, engine), first, last)
+    lake = find_lake(env, local_state)
+    built = report.build(engine_for(lake, engine, cache_root), first, last)
     if as_json:
         say(json.dumps(built, indent=2))
     else:

@@ -42,4 +42,5 @@ module "stack" {
   enable_athena                        = false
   analytics_relay_queue                = true
   analytics_buffering_interval_seconds = 2
+  analytics_expire_objects             = false
 }

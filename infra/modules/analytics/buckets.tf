@@ -58,7 +58,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  for_each = local.buckets
+  for_each = var.expire_objects ? local.buckets : {}
   bucket   = each.value.id
 
   rule {

@@ -19,6 +19,16 @@ variable "retention_days" {
   }
 }
 
+variable "expire_objects" {
+  description = <<-EOT
+    Lifecycle rules expiring the lake after retention_days and query results after a week. The
+    provider waits about a minute for lifecycle rules to settle, so envs/local turns this off on
+    its throwaway emulator.
+  EOT
+  type        = bool
+  default     = true
+}
+
 variable "buffering_interval_seconds" {
   description = "Firehose buffering interval: the longest a visit waits before it is written (0-900)."
   type        = number

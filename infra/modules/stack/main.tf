@@ -84,6 +84,7 @@ module "analytics" {
   name_prefix                = var.name_prefix
   lake_bucket_name           = "${var.name_prefix}-lake-${data.aws_caller_identity.current.account_id}"
   retention_days             = var.analytics_retention_days
+  expire_objects             = var.analytics_expire_objects
   buffering_interval_seconds = var.analytics_buffering_interval_seconds
   enable_athena              = var.enable_athena
   relay_queue                = var.analytics_relay_queue

@@ -281,6 +281,12 @@ variable "analytics_buffering_interval_seconds" {
   default     = 900
 }
 
+variable "analytics_expire_objects" {
+  description = "Lifecycle rules on the lake and results buckets (off on the emulator: the provider waits ~1 min for them)."
+  type        = bool
+  default     = true
+}
+
 variable "enable_athena" {
   description = "Create the Athena workgroup, results bucket and named queries. Not on the emulator (it cannot tag workgroups)."
   type        = bool
