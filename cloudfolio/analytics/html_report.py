@@ -28,10 +28,10 @@ dl.totals div { border: 1px solid var(--line); border-radius: .4rem; padding: .5
 dt { color: var(--muted); font-size: .85rem; }
 dd { margin: 0; font-size: 1.4rem; font-weight: 600; }
 table { border-collapse: collapse; width: 100%; }
-caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+th[scope=row] { font-weight: 400; overflow-wrap: anywhere; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-td .bar { display: block; height: .35rem; background: var(--bar); border-radius: .2rem; }
+th .bar { display: block; height: .35rem; background: var(--bar); border-radius: .2rem; }
 svg { width: 100%; height: auto; }
 svg .bar { fill: var(--bar); }
 svg text { fill: var(--muted); font-size: 11px; }
@@ -121,7 +121,7 @@ def _table(section: str, rows: list[dict[str, Any]]) -> str:
     more = f" (top {MAX_ROWS} of {len(rows)})" if len(rows) > MAX_ROWS else ""
     return (
         f'<section aria-labelledby="{section}-heading"><h2 id="{section}-heading">'
-        f"{escape(title)}</h2><table><caption>{escape(title)}{more}</caption>"
+        f'{escape(title)}{more}</h2><table aria-labelledby="{section}-heading">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></section>"
     )
 
