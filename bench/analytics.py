@@ -25,10 +25,6 @@ from pathlib import Path
 import hcl2
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from cloudfolio.analytics import sample  # noqa: E402
-
 VARIABLES = ROOT / "infra" / "modules" / "analytics" / "variables.tf"
 UNTIL = date(2026, 3, 30)
 
@@ -44,6 +40,18 @@ built = report.build(DuckDBEngine(Path({lake!r})), date.fromisoformat({since!r})
                      date.fromisoformat({until!r}))
 assert built["totals"]["pageviews"] > 0
 print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+# In a child of its own: Linux keeps a process's peak RSS across exec, so a parent that held the
+# generated rows would pass its peak on to every measured child.
+_GENERATE = """
+import json, sys
+from datetime import date
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from cloudfolio.analytics import sample
+rows = list(sample.events({events}, {days}, date.fromisoformat({until!r})))
+print(json.dumps(sample.write_lake(rows, Path({lake!r}), {interval}, {size})))
 """
 
 _PARSE_ONLY = """
@@ -62,8 +70,11 @@ print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru
 
 def default_buffering() -> tuple[int, int]:
     with VARIABLES.open() as file:
+        # python-hcl2 keeps the quotes of block labels.
         variables = {
-            name: body for block in hcl2.load(file)["variable"] for name, body in block.items()
+            name.strip('"'): body
+            for block in hcl2.load(file)["variable"]
+            for name, body in block.items()
         }
     return (
         int(variables["buffering_interval_seconds"]["default"]),
@@ -76,7 +87,7 @@ def measure(probe: str) -> tuple[float, float]:
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
-    seconds, kib = out.split()
+    seconds, kib = out.split()[-2:]
     return float(seconds), int(kib) / 1024
 
 
@@ -90,9 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     since = UNTIL - timedelta(days=args.days - 1)
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
-        rows = list(sample.events(args.events, args.days, UNTIL))
-        per_day = sample.write_lake(rows, Path(folder), interval, size_mb * 1024 * 1024)
-        del rows
+        generate = _GENERATE.format(
+            root=str(ROOT), events=args.events, days=args.days, until=UNTIL.isoformat(),
+            lake=folder, interval=interval, size=size_mb * 1024 * 1024,
+        )  # fmt: skip
+        per_day = json.loads(
+            subprocess.run(
+                [sys.executable, "-c", generate], capture_output=True, text=True, check=True
+            ).stdout
+        )
         files = list(Path(folder).rglob("*.gz"))
         size = sum(file.stat().st_size for file in files)
         print(

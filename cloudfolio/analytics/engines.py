@@ -27,7 +27,9 @@ class DuckDBEngine:
     def __init__(self, root: Path, threads: int | None = None) -> None:
         import duckdb
 
+        # No progress bar: it would write to stdout, where --json prints the report alone.
         self.connection = duckdb.connect(":memory:")
+        self.connection.execute("SET enable_progress_bar = false")
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
         columns = ", ".join(
