@@ -128,24 +128,21 @@ class Relay:
                 self._buffer.records.append(record)
                 self._buffer.receipts.append(message["ReceiptHandle"])
                 self._buffer.size += len(record)
-            due = self._buffer.records and (
-                self._buffer.size >= self.delivery.size_bytes
-                or time.monotonic() - self._buffer.opened >= self.delivery.interval_seconds
-            )
-            if due:
+                if self._buffer.size >= self.delivery.size_bytes:
+                    self._deliver()
+            interval = self.delivery.interval_seconds
+            if self._buffer.records and time.monotonic() - self._buffer.opened >= interval:
                 self._deliver()
         return len(messages)
 
     def flush(self) -> int:
         """Deliver everything queued now, whatever the buffering; returns the records written."""
         written = 0
-        while True:
-            received = self.poll(wait_seconds=0)
-            with self._lock:
-                written += len(self._buffer.records)
-                self._deliver()
-            if not received:
-                return written
+        while received := self.poll(wait_seconds=0):
+            written += received
+        with self._lock:
+            self._deliver()
+        return written
 
     def _deliver(self) -> None:
         if not self._buffer.records:
