@@ -29,15 +29,8 @@ class Lake:
     def client(self, service: str) -> Any:
         import boto3
 
-        if self.endpoint_url:
-            return boto3.client(
-                service,
-                endpoint_url=self.endpoint_url,
-                region_name="us-east-1",
-                aws_access_key_id="test",
-                aws_secret_access_key="test",
-            )
-        return boto3.client(service)
+        session = local_lake.emulator_session() if self.endpoint_url else boto3.session.Session()
+        return session.client(service, endpoint_url=self.endpoint_url)
 
 
 def _local_lake(state_dir: Path) -> Lake:
@@ -117,8 +110,13 @@ def analytics(
     first, last = report.default_range(today(), _day(since, "--since"), _day(until, "--until"))
     if first > last:
         raise AnalyticsError(f"--since {first} is after --until {last}")
-    lake = find_lake(env, local_state)
-    built = report.build(engine_for(lake, engine, cache_root), first, last)
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        lake = find_lake(env, local_state)
+        built = report.build(engine_for(lake, engine, cache_root), first, last)
+    except (BotoCoreError, ClientError) as error:
+        raise AnalyticsError(f"cannot read the {env} lake: {error}") from error
     if as_json:
         say(json.dumps(built, indent=2))
     else:

@@ -20,12 +20,17 @@ INFO_FILE = "analytics.json"
 SETTLE_SECONDS = 10.0
 
 
-def clients(aws_endpoint: str) -> dict[str, Any]:
+def emulator_session() -> Any:
+    """A session with the keys the emulator accepts (they are valid nowhere else)."""
     import boto3
 
-    session = boto3.session.Session(
+    return boto3.session.Session(
         aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
     )
+
+
+def clients(aws_endpoint: str) -> dict[str, Any]:
+    session = emulator_session()
     return {
         name: session.client(name, endpoint_url=aws_endpoint)
         for name in ("events", "firehose", "sqs", "s3")
