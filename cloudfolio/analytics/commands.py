@@ -9,12 +9,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from cloudfolio import paths
+from cloudfolio import environments, paths
 from cloudfolio.analytics import cache, html_report, report
 from cloudfolio.analytics import local as local_lake
 from cloudfolio.analytics.engines import AnalyticsError, AthenaEngine, DuckDBEngine, Engine
 
-ENVIRONMENTS = ("local", "staging", "prod")
 ENGINES = ("duckdb", "athena")
 
 
@@ -49,10 +48,12 @@ def _local_lake(state_dir: Path) -> Lake:
 
 
 def _deployed_lake(env: str) -> Lake:
-    from cloudfolio import terraform  # only staging and prod need terraform
+    # Imported lazily: only staging and prod need terraform.
+    from cloudfolio import terraform
+    from cloudfolio.deploy import remote_runner
 
     try:
-        outputs = terraform.output(terraform.env_root(env))
+        outputs = remote_runner(env).output()
     except terraform.TerraformError as error:
         raise AnalyticsError(
             f"cannot read the {env} Terraform outputs ({error}); run invoke deploy --env {env}"
@@ -64,11 +65,8 @@ def _deployed_lake(env: str) -> Lake:
 
 
 def find_lake(env: str, local_state: Path = paths.LOCAL_STATE) -> Lake:
-    if env not in ENVIRONMENTS:
-        raise AnalyticsError(
-            f"unknown environment {env!r}; choose one of {', '.join(ENVIRONMENTS)}"
-        )
-    return _local_lake(local_state) if env == "local" else _deployed_lake(env)
+    environments.check(env)
+    return _local_lake(local_state) if env == environments.LOCAL else _deployed_lake(env)
 
 
 def engine_for(lake: Lake, name: str, cache_root: Path = cache.CACHE_ROOT) -> Engine:
