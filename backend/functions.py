@@ -6,4 +6,7 @@ Packaging, the API description, the local gateway and Terraform all start from t
 FUNCTIONS: dict[str, str] = {
     "counter": "counter.handler",
     "resume": "resume.handler",
+    "demo_trigger": "demo.trigger",
+    "demo_destroy": "demo.destroy",
+    "demo_status": "demo.status",
 }
