@@ -45,10 +45,11 @@ def tail(text: str, limit: int = MAX_LOG_BYTES) -> tuple[str, bool]:
 
 
 def present(
-    logs: Iterable[JobLog], mask: Callable[[str], str] = _default_mask
+    logs: Iterable[JobLog], mask: Callable[[str], str] | None = None
 ) -> list[dict[str, Any]]:
     """One entry per job, in job order (newest last). Masking runs on the whole text before it
     is cut, so a secret is never split into a half that no rule recognises."""
+    mask = mask or _default_mask
     entries = []
     for log in logs:
         text, truncated = tail(mask(strip_markup(log.text)))

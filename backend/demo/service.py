@@ -156,7 +156,7 @@ class DemoService:
             "is_finished": status is not None and status.is_finished,
         }
 
-    def logs(self, mask: Callable[[str], str] | None = None) -> dict[str, Any]:
+    def logs(self) -> dict[str, Any]:
         lock = self.store.get()
         if lock is None or not lock.pipeline_id:
             return {"jobs": []}
@@ -164,8 +164,7 @@ class DemoService:
             found = self._provider().logs(lock.pipeline_id)
         except ProviderError as failure:
             raise _provider_api_error(failure) from failure
-        jobs = job_logs.present(found, mask) if mask else job_logs.present(found)
-        return {"jobs": jobs}
+        return {"jobs": job_logs.present(found)}
 
     def history(self) -> dict[str, Any]:
         runs = []
@@ -189,16 +188,7 @@ class DemoService:
             phase_started_at=self._now_ms(),
         )
         try:
-            self.store.acquire(
-                lock,
-                day=day,
-                visitor=visitor,
-                visitor_quota=self.settings.visitor_daily_quota,
-                daily_cap=self.settings.daily_cap,
-                counters_expire_at=counters_expire_at,
-            )
-        except LockHeld as held:
-            raise ActiveDemo(self._current_status(held.current)) from held
+            self._acquire(lock, visitor, day, counters_expire_at)
         except LimitReached as limit:
             message = (
                 "You have started as many demos as allowed today; try again tomorrow."
@@ -217,15 +207,32 @@ class DemoService:
             self._scheduler(lock.deployment_id, lock.deadline)
         return self.status_of(Observation(started, None, State.QUEUED, None))
 
+    def _acquire(self, lock: Lock, visitor: str, day: str, counters_expire_at: int) -> None:
+        limits = {
+            "day": day,
+            "visitor": visitor,
+            "visitor_quota": self.settings.visitor_daily_quota,
+            "daily_cap": self.settings.daily_cap,
+            "counters_expire_at": counters_expire_at,
+        }
+        try:
+            self.store.acquire(lock, **limits)
+            return
+        except LockHeld as held:
+            seen = self.observe()
+            if seen is None or seen.state is not State.IDLE:
+                raise ActiveDemo(self.status_of(seen)) from held
+        # The previous demo is destroyed but nobody has released its lock yet: release it (a
+        # conditional delete naming it) and take the lock with the same conditional put.
+        self._finish(seen)
+        try:
+            self.store.acquire(lock, **limits)
+        except LockHeld as held:
+            raise ActiveDemo(self.status_of(self.observe())) from held
+
     @property
     def _days(self) -> int:
         return self.settings.history_days
-
-    def _current_status(self, lock: Lock | None) -> dict[str, Any]:
-        if lock is None:
-            return idle_status()
-        seen = self.observe()
-        return self.status_of(seen)
 
     def destroy(self) -> dict[str, Any]:
         seen = self.observe()

@@ -39,7 +39,7 @@ def test_every_other_transition_is_refused(current: State, target: State) -> Non
 
 
 def test_destroy_may_start_from_exactly_the_states_that_hold_resources() -> None:
-    assert states.DESTROYABLE == {State.QUEUED, State.DEPLOYING, State.READY, State.FAILED}
+    assert {State.QUEUED, State.DEPLOYING, State.READY, State.FAILED} == states.DESTROYABLE
 
 
 @pytest.mark.parametrize(
