@@ -12,7 +12,7 @@ from common.schema import PARTITION_KEY
 from demo.providers.base import JobLog, ProviderError, Status
 from demo.service import STATUS_FIELDS
 
-from tests.unit.conftest import CLIENT_IP, TABLE, api_event, invoke, scan
+from tests.unit.conftest import CLIENT_IP, api_event, invoke, scan
 from tests.unit.demo_support import FakeProvider, load_demo
 
 
@@ -174,7 +174,7 @@ def test_history_keeps_only_a_hash_of_the_requester_and_a_30_day_ttl(
         "requester",
     }  # fmt: skip
     assert run["provider"] == "fake"
-    stored = [i for i in scan(demo.table) if i[PARTITION_KEY]["S"] == "DEMO#HISTORY"][0]
+    stored = next(i for i in scan(demo.table) if i[PARTITION_KEY]["S"] == "DEMO#HISTORY")
     text = json.dumps(stored)
     assert CLIENT_IP not in text and "Chrome" not in text
     lifetime = int(stored["expires_at"]["N"]) - int(stored["finished_at"]["N"])
@@ -263,11 +263,10 @@ def test_demo_routes_are_throttled_at_5_rps_burst_10() -> None:
         assert operation["x-cloudfolio-throttle"] == {"rate_limit": 5, "burst_limit": 10}
 
 
-def test_table_name_unused_by_status_writes(demo: SimpleNamespace) -> None:
+def test_status_function_never_writes(demo: SimpleNamespace) -> None:
     """The status function only reads: after any number of reads, the table is unchanged."""
     start(demo)
     before = scan(demo.table)
     for path in ("/demo", "/demo/pipeline", "/demo/logs", "/demo/history"):
         assert call(demo.status, "GET", path).status == 200
     assert scan(demo.table) == before
-    assert TABLE
