@@ -52,7 +52,15 @@ class Emulator:
         # The recorder (see replay.py) writes beside the log, not into the current directory.
         workdir = self.log.parent if self.log else Path(tempfile.gettempdir())
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "cloudfolio.local.atomic_writes",
+                "-H",
+                self.host,
+                "-p",
+                str(self.port),
+            ],
             stdout=output,
             stderr=subprocess.STDOUT,
             env={
