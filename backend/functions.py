@@ -1,4 +1,5 @@
-"""The Lambda functions of the API, declared once: name -> module holding `app` and the handler.
+"""The Lambda functions, declared once: name -> module holding the handler (and `app`, the
+resolver, for the functions that serve routes; scheduled ones have none).
 
 Packaging, the API description, the local gateway and Terraform all start from this mapping.
 """
@@ -9,4 +10,5 @@ FUNCTIONS: dict[str, str] = {
     "demo_trigger": "demo.trigger",
     "demo_destroy": "demo.destroy",
     "demo_status": "demo.status",
+    "demo_cleanup": "demo.cleanup",
 }

@@ -64,7 +64,10 @@ def served_operations() -> list[Operation]:
     """Every (method, path) the resolvers answer, from their public OpenAPI schemas."""
     found = []
     for function in functions():
-        schema = handler_module(function).app.get_openapi_schema(title=TITLE, version=_version())
+        module = handler_module(function)
+        if not hasattr(module, "app"):  # scheduled functions serve no routes
+            continue
+        schema = module.app.get_openapi_schema(title=TITLE, version=_version())
         for path, item in (schema.paths or {}).items():
             for method in HTTP_METHODS:
                 if getattr(item, method, None) is not None:
@@ -81,6 +84,8 @@ def generate() -> dict[str, Any]:
     document: dict[str, Any] = {}
     for function in functions():
         module = handler_module(function)
+        if not hasattr(module, "app"):
+            continue
         schema = json.loads(module.app.get_openapi_json_schema(title=TITLE, version=_version()))
         extras = getattr(module, "OPERATION_EXTRAS", {})
         for path, operations in schema.get("paths", {}).items():

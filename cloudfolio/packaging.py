@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cloudfolio import paths
+from cloudfolio import api_description, paths
 from cloudfolio.errors import CloudfolioError
 
 LAMBDA_PYTHON = "3.12"
@@ -26,7 +26,7 @@ LAMBDA_PLATFORM = "x86_64-manylinux2014"
 SHARED_PACKAGES = ("common",)
 # Functions that use another function's package as a library (one source for shared rules):
 # the resume download identifies visitors and robots exactly as the counter does.
-LIBRARY_PACKAGES: dict[str, tuple[str, ...]] = {"resume": ("counter",)}
+LIBRARY_PACKAGES: dict[str, tuple[str, ...]] = {"resume": ("counter",), "demo": ("counter",)}
 # Lambda@Edge: standard library and boto3 only (edge functions take no layers or variables).
 EDGE_PACKAGE = "edge"
 # Provided by the Lambda runtime; bundling them would only add megabytes.
@@ -58,12 +58,17 @@ class Artifact:
 
 
 def function_names() -> list[str]:
-    """Functions are the backend packages that have a handler module."""
-    return sorted(
-        p.parent.name
-        for p in paths.BACKEND.glob("*/handler.py")
-        if p.parent.name not in (*SHARED_PACKAGES, EDGE_PACKAGE)
-    )
+    """Functions are the entries of backend/functions.py."""
+    return sorted(api_description.functions())
+
+
+def function_packages(function: str) -> tuple[str, ...]:
+    """The backend packages that go into a function's zip."""
+    module = api_description.functions().get(function)
+    if module is None:
+        raise PackagingError(f"no such function: {function} (not in backend/functions.py)")
+    package = module.split(".")[0]
+    return (*SHARED_PACKAGES, *LIBRARY_PACKAGES.get(package, ()), package)
 
 
 def _uv_run(what: str, command: list[str]) -> subprocess.CompletedProcess[str]:
@@ -140,13 +145,11 @@ def _write_zip(destination: Path, entries: list[tuple[str, Path]]) -> None:
 
 
 def build(function: str, out_dir: Path | None = None) -> Artifact:
-    source = paths.BACKEND / function
-    if not (source / "handler.py").exists():
-        raise PackagingError(f"no such function: {function} (expected {source}/handler.py)")
+    packages = function_packages(function)
     out_dir = out_dir or paths.LAMBDA_ARTIFACTS
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = _files_under(_dependency_dir())
-    for package in (*SHARED_PACKAGES, *LIBRARY_PACKAGES.get(function, ()), function):
+    for package in packages:
         entries += _files_under(paths.BACKEND / package, prefix=f"{package}/")
     destination = out_dir / f"{function}.zip"
     _write_zip(destination, entries)

@@ -42,7 +42,8 @@ def test_every_operation_names_a_registered_function() -> None:
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             assert operation[api_description.FUNCTION_EXTENSION] in registered, (method, path)
-            assert (paths.BACKEND / operation["x-cloudfolio-function"] / "handler.py").exists()
+            module = api_description.functions()[operation[api_description.FUNCTION_EXTENSION]]
+            assert (paths.BACKEND / (module.replace(".", "/") + ".py")).exists()
 
 
 def test_payloads_are_described() -> None:

@@ -33,6 +33,13 @@ module "stack" {
   # The provider waits about a minute for lifecycle rules to settle; a throwaway bucket needs none.
   site_expire_old_versions = false
 
+  # The demo runs real Terraform pipelines on this machine against the emulator, needs no tokens,
+  # and its schedules never fire on the emulator: `invoke demo-cleanup` runs the cleanup instead
+  # (the scheduler resources are checked by terraform validate and checkov).
+  demo_provider         = "local"
+  demo_create_secret    = false
+  demo_enable_schedules = false
+
   # Short retention: local logs are only for the current session.
   log_retention_days = 1
 

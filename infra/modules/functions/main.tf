@@ -144,6 +144,28 @@ data "aws_iam_policy_document" "function" {
   }
 
   dynamic "statement" {
+    for_each = each.value.policy_statements
+    content {
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
+    }
+  }
+
+  # Every call the function makes goes over TLS; the policy says so explicitly.
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["*"]
+    resources = ["*"]
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+
+  dynamic "statement" {
     for_each = each.value.async ? [1] : []
     content {
       sid       = "DeadLetter"
@@ -172,7 +194,7 @@ resource "aws_lambda_function" "this" {
   role          = aws_iam_role.function[each.key].arn
   runtime       = var.runtime
   architectures = [var.architecture]
-  handler       = "${each.key}.handler.lambda_handler"
+  handler       = coalesce(each.value.handler, "${each.key}.handler.lambda_handler")
   filename      = "${var.artifacts_dir}/${each.key}.zip"
   # fileexists keeps destroy possible after build/ was cleaned; the precondition guards create.
   source_code_hash = fileexists("${var.artifacts_dir}/${each.key}.zip") ? filebase64sha256("${var.artifacts_dir}/${each.key}.zip") : null

@@ -21,6 +21,9 @@ variable "functions" {
     SQS dead-letter queue. reserved_concurrency: -1 leaves the function unreserved.
     table_leading_keys: when set, the partition keys (StringLike patterns) the table actions are
     limited to. s3_read_objects: object ARNs the function may s3:GetObject, and nothing else.
+    handler: the module's entry point when it is not <name>.handler.lambda_handler (one package
+    serving several functions, as backend/functions.py maps them). policy_statements: further
+    Allow statements beyond the table (secrets, schedules), each on named resources.
   EOT
   type = map(object({
     table_actions        = list(string)
@@ -32,6 +35,12 @@ variable "functions" {
     table_leading_keys   = optional(list(string), [])
     s3_read_objects      = optional(list(string), [])
     put_events           = optional(bool, false)
+    handler              = optional(string)
+    policy_statements = optional(list(object({
+      sid       = string
+      actions   = list(string)
+      resources = list(string)
+    })), [])
   }))
 }
 

@@ -33,11 +33,12 @@ locals {
     s3_read_objects      = tolist([])
     put_events           = false
   }
-  base_function_settings = {
-    for name in local.function_names : name => (
-      contains(keys(var.function_settings), name) ? var.function_settings[name] : local.no_permissions
-    )
-  }
+  # The demo module declares its functions' permissions next to the resources they name.
+  declared_function_settings = merge(var.function_settings, var.enable_demo ? module.demo[0].function_settings : {})
+  base_function_settings = merge(
+    { for name in local.function_names : name => local.no_permissions if !contains(keys(local.declared_function_settings), name) },
+    { for name, settings in local.declared_function_settings : name => settings if contains(local.function_names, name) },
+  )
   # Settings only known once resources exist: the resume function's bucket, key and object.
   resource_environments = {
     resume = {
@@ -107,6 +108,28 @@ module "resume" {
   bucket_name             = local.resume_bucket
   deny_insecure_transport = var.resume_deny_insecure_transport
   force_destroy           = var.resume_force_destroy
+  tags                    = var.tags
+}
+
+module "demo" {
+  source = "../demo"
+  count  = var.enable_demo ? 1 : 0
+
+  name_prefix             = var.name_prefix
+  table_arn               = module.data.table_arn
+  environment             = local.shared_environment
+  artifacts_dir           = var.artifacts_dir
+  create_cleanup_function = var.enable_functions
+  pipeline_provider       = var.demo_provider
+  create_secret           = var.demo_create_secret
+  environment_url         = var.demo_environment_url
+  max_duration_s          = var.demo_max_duration_s
+  visitor_daily_quota     = var.demo_visitor_daily_quota
+  daily_cap               = var.demo_daily_cap
+  enable_schedules        = var.demo_enable_schedules
+  enable_alarms           = var.enable_monitoring
+  alarm_actions           = length(module.monitoring) > 0 ? [module.monitoring[0].alarm_topic_arn] : []
+  log_retention_days      = var.log_retention_days
   tags                    = var.tags
 }
 

@@ -44,6 +44,12 @@ variable "function_settings" {
     table_leading_keys   = optional(list(string), [])
     s3_read_objects      = optional(list(string), [])
     put_events           = optional(bool, false)
+    handler              = optional(string)
+    policy_statements = optional(list(object({
+      sid       = string
+      actions   = list(string)
+      resources = list(string)
+    })), [])
   }))
   default = {
     counter = {
@@ -297,4 +303,52 @@ variable "analytics_relay_queue" {
   description = "Feed the local relay's queue from the visits rule (only on the emulator, whose EventBridge cannot reach Firehose)."
   type        = bool
   default     = false
+}
+
+variable "enable_demo" {
+  description = "Create the live demo's resources (secret, cleanup, schedules, DLQ) and grant the demo functions their permissions."
+  type        = bool
+  default     = true
+}
+
+variable "demo_provider" {
+  description = "Pipeline provider of the live demo: gitlab, github, command or local."
+  type        = string
+  default     = "gitlab"
+}
+
+variable "demo_create_secret" {
+  description = "Create the Secrets Manager secret for the provider's tokens (its value is set outside Terraform)."
+  type        = bool
+  default     = true
+}
+
+variable "demo_environment_url" {
+  description = "URL of a ready demo, {deployment_id} replaced; empty lets the provider name it."
+  type        = string
+  default     = ""
+}
+
+variable "demo_max_duration_s" {
+  description = "Seconds a demo lives before it is destroyed."
+  type        = number
+  default     = 7200
+}
+
+variable "demo_visitor_daily_quota" {
+  description = "Demos one daily visitor id may start per day."
+  type        = number
+  default     = 3
+}
+
+variable "demo_daily_cap" {
+  description = "Demos anyone may start per day."
+  type        = number
+  default     = 20
+}
+
+variable "demo_enable_schedules" {
+  description = "EventBridge Scheduler: hourly sweep, nightly forced cleanup and one-time expiry schedules."
+  type        = bool
+  default     = true
 }

@@ -1,0 +1,77 @@
+"""The demo module agrees with the code: handlers, environment names, least privilege, TLS."""
+
+from __future__ import annotations
+
+import re
+
+import hcl2
+from demo import config
+
+from cloudfolio import api_description, terraform
+
+MODULE = terraform.INFRA / "modules" / "demo"
+MAIN = (MODULE / "main.tf").read_text()
+
+
+def _plain(value):
+    """python-hcl2 keeps the quotes of string literals."""
+    if isinstance(value, str):
+        return value.strip('"')
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _locals() -> dict:
+    merged: dict = {}
+    for block in hcl2.loads(MAIN)["locals"]:
+        merged.update(_plain(block))
+    return merged
+
+
+def test_handlers_are_the_ones_backend_functions_declares() -> None:
+    functions = api_description.functions()
+    settings = _locals()["function_settings"]
+    for name, entry in settings.items():
+        assert entry["handler"] == f"{functions[name]}.lambda_handler", name
+    served = {op.function for op in api_description.operations() if op.path.startswith("/demo")}
+    assert served == set(settings)
+    assert f'handler       = "{functions["demo_cleanup"]}.lambda_handler"' in MAIN
+
+
+def test_environment_names_are_the_ones_the_code_reads() -> None:
+    assert set(_locals()["environment"]) == set(config.ENV_VARS)
+
+
+def test_only_trigger_and_destroy_write_the_table() -> None:
+    settings = _locals()["function_settings"]
+    writes = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+    assert set(settings["demo_status"]["table_actions"]) == {"dynamodb:GetItem", "dynamodb:Query"}
+    assert writes & set(settings["demo_trigger"]["table_actions"])
+    assert writes & set(settings["demo_destroy"]["table_actions"])
+
+
+def test_every_policy_carries_secure_transport() -> None:
+    documents = re.findall(r'data "aws_iam_policy_document" "(\w+)" \{(.*?)\n\}', MAIN, re.DOTALL)
+    role_policies = [name for name, body in documents if not name.startswith("assume")]
+    assert set(role_policies) == {"dead_letter", "cleanup", "scheduler"}
+    for name, body in documents:
+        if name in role_policies:
+            assert "aws:SecureTransport" in body, name
+    functions = (terraform.INFRA / "modules" / "functions" / "main.tf").read_text()
+    assert functions.count("aws:SecureTransport") >= 2  # the functions' roles and their DLQs
+
+
+def test_token_values_never_enter_terraform() -> None:
+    for path in terraform.INFRA.rglob("*.tf"):
+        text = path.read_text()
+        assert "aws_secretsmanager_secret_version" not in text, path
+        assert "secret_string" not in text, path
+
+
+def test_schedules_deliver_failures_to_the_dead_letter_queue() -> None:
+    schedule = MAIN[MAIN.index('resource "aws_scheduler_schedule" "cleanup"') :]
+    assert "dead_letter_config" in schedule
+    assert '"rate(1 hour)"' in (MODULE / "variables.tf").read_text()
