@@ -218,3 +218,18 @@ def analytics(c, env="local", since="", until="", out="", json=False, engine="du
     from cloudfolio.analytics.commands import analytics as report
 
     report(env, since or None, until or None, out or None, json, engine)
+
+
+@task(
+    help={
+        "action": "sweep (default: expired, stuck, failed demos), force (anything up) or expire",
+        "deployment_id": "with --action expire: the deployment whose time is up",
+    }
+)
+def demo_cleanup(c, action="sweep", deployment_id=""):
+    """Run the live demo's scheduled cleanup against the running local stack."""
+    import json
+
+    from cloudfolio import demo_cleanup as cleanup
+
+    print(json.dumps(cleanup.run(action, deployment_id or None), indent=2))

@@ -9,7 +9,7 @@ live here too, so every caller agrees. This module imports nothing heavy: publis
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,8 @@ class StackInfo:
     # The private bucket and key of the resume PDF (publish --env local uploads it there).
     resume_bucket: str | None = None
     resume_key: str | None = None
+    # Function -> the variables Terraform set on it, for tools that run a handler in-process.
+    function_environments: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, state_dir: Path = paths.LOCAL_STATE) -> StackInfo:

@@ -166,6 +166,7 @@ class LocalStack:
             infra="replayed" if replayed else "applied",
             resume_bucket=outputs.get("resume_bucket"),
             resume_key=outputs.get("resume_key"),
+            function_environments=outputs["function_environments"],
         )
         self.info.write(cfg.state_dir)
         return self.info
