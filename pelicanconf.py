@@ -30,6 +30,8 @@ CLOUDFOLIO_WIDGETS = {
     "counter": True,
     # Links to the API's GET /resume, which counts the download and redirects to the PDF.
     "resume_download": True,
+    # Where the author writes [[deploy-live-demo]]; `invoke up` runs it with the local provider.
+    "demo": True,
 }
 
 # The resume PDF (plugins/cloudfolio_resume): paper "A4" or "Letter"; a warning when it runs

@@ -8,6 +8,9 @@ from aws_lambda_powertools.event_handler import CORSConfig
 
 # Preflight answers may be cached by browsers for this long (seconds).
 PREFLIGHT_MAX_AGE = 600
+# Request headers beyond Powertools' defaults that operations declare (POST /demo's key);
+# infra/modules/api allows the same list.
+REQUEST_HEADERS = ["Content-Type", "Idempotency-Key"]
 
 
 def cors_config(allowed_origins: Sequence[str]) -> CORSConfig | None:
@@ -20,7 +23,12 @@ def cors_config(allowed_origins: Sequence[str]) -> CORSConfig | None:
     origins = [origin for origin in allowed_origins if origin != "*"]
     if not origins:
         return None
-    return CORSConfig(allow_origin=origins[0], extra_origins=origins[1:], max_age=PREFLIGHT_MAX_AGE)
+    return CORSConfig(
+        allow_origin=origins[0],
+        extra_origins=origins[1:],
+        allow_headers=REQUEST_HEADERS,
+        max_age=PREFLIGHT_MAX_AGE,
+    )
 
 
 def vary_on_origin(app, next_middleware):

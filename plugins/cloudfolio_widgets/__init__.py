@@ -3,15 +3,17 @@
 Settings:
     CLOUDFOLIO_API_URL   base of the cloudfolio API the widgets talk to: "/api" (the site's own
                          origin, as CloudFront serves it) or an http(s) URL
-    CLOUDFOLIO_WIDGETS   {"counter": bool, "resume_download": bool}
+    CLOUDFOLIO_WIDGETS   {"counter": bool, "resume_download": bool, "demo": bool}
 
 The theme places ``{{ cloudfolio_widget("counter") }}`` where a widget may appear and asks
-``cloudfolio_widget_enabled("counter")`` before loading that widget's script.
+``cloudfolio_widget_enabled("counter")`` before loading that widget's script. The demo widget goes
+wherever the author writes ``[[deploy-live-demo]]`` as a paragraph of its own in Markdown; such
+pages get ``cloudfolio_demo = True`` so the theme loads the demo script there only.
 """
 
 from pelican import signals
 
-from .markup import WIDGETS, render_widget
+from .markup import DEMO_MARKER, WIDGETS, render_widget
 from .settings import enabled_widgets
 
 __all__ = ["WIDGETS", "register"]
@@ -39,6 +41,20 @@ def add_template_globals(generator) -> None:
     )
 
 
+def place_demo(content) -> None:
+    """Swap the marker paragraph for the demo widget (or drop it when the widget is off)."""
+    raw = getattr(content, "_content", None)
+    marker = f"<p>{DEMO_MARKER}</p>"
+    if not raw or marker not in raw:
+        return
+    settings = content.settings
+    enabled = "demo" in enabled_widgets(settings)
+    widget = render_widget("demo", settings.get("CLOUDFOLIO_API_URL", "")) if enabled else ""
+    content._content = raw.replace(marker, str(widget))
+    content.cloudfolio_demo = enabled
+
+
 def register() -> None:
     signals.initialized.connect(check_settings)
     signals.generator_init.connect(add_template_globals)
+    signals.content_object_init.connect(place_demo)

@@ -6,6 +6,8 @@ The resume download's: root ``data-cf-resume`` + ``data-cf-state`` + ``data-cf-a
 The counter's attributes are the contract with the widget script and the end-to-end tests:
 root ``data-cf-counter`` + ``data-cf-state`` (static|loading|ready|offline) + ``data-cf-api``;
 numbers in ``data-cf-views``, ``data-cf-page-views`` and ``data-cf-visitors``.
+The demo's: root ``data-cf-demo`` + ``data-cf-state`` (static, offline, or the API's state);
+``data-cf-demo-deploy``/``-destroy`` buttons, ``-link``, ``-status``, ``-time``, ``-logs``/``-log``.
 """
 
 from __future__ import annotations
@@ -50,9 +52,42 @@ def render_resume_download(api_url: str) -> Markup:
     )
 
 
+# Where the author wants the demo widget, a paragraph of its own holding exactly this marker.
+DEMO_MARKER = "[[deploy-live-demo]]"
+
+
+def render_demo(api_url: str) -> Markup:
+    """The "Deploy live demo" widget: every element it will ever show is rendered here, with its
+    size reserved, so the script only fills text and toggles states (no layout shift)."""
+    return Markup(
+        '<section class="cf-demo" data-cf-demo data-cf-state="static"'
+        f' data-cf-api="{escape(api_url)}" aria-labelledby="cf-demo-title">'
+        '<h2 class="cf-demo__title" id="cf-demo-title">Live demo</h2>'
+        '<p class="cf-demo__intro">Start a real environment of this project, built by a CI '
+        "pipeline running Terraform. It is destroyed automatically after a while.</p>"
+        '<div class="cf-demo__actions">'
+        '<button type="button" class="cf-demo__button" data-cf-demo-deploy disabled>'
+        "Deploy live demo</button>"
+        '<button type="button" class="cf-demo__button cf-demo__button--secondary"'
+        " data-cf-demo-destroy disabled>Destroy</button>"
+        '<a class="cf-demo__link" data-cf-demo-link href="#" aria-hidden="true" tabindex="-1">'
+        "Open the demo</a>"
+        "</div>"
+        '<p class="cf-demo__status" data-cf-demo-status role="status" aria-live="polite">'
+        "The live demo needs JavaScript.</p>"
+        '<p class="cf-demo__time" data-cf-demo-time></p>'
+        '<details class="cf-demo__logs" data-cf-demo-logs>'
+        "<summary>Pipeline logs</summary>"
+        '<pre class="cf-demo__log" data-cf-demo-log tabindex="0">No logs yet.</pre>'
+        "</details>"
+        "</section>"
+    )
+
+
 WIDGETS: dict[str, Callable[[str], Markup]] = {
     "counter": render_counter,
     "resume_download": render_resume_download,
+    "demo": render_demo,
 }
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from .markup import WIDGETS
 
-# The download link needs the API's GET /resume, so it is opt-in.
-DEFAULT_WIDGETS = {"counter": True, "resume_download": False}
+# The download link needs the API's GET /resume, and the demo a pipeline provider: opt-in.
+DEFAULT_WIDGETS = {"counter": True, "resume_download": False, "demo": False}
 
 
 class WidgetSettingsError(ValueError):

@@ -12,6 +12,7 @@ from common.schema import PARTITION_KEY
 from demo.providers.base import JobLog, ProviderError, Status
 from demo.service import STATUS_FIELDS
 
+from cloudfolio import paths
 from tests.unit.conftest import CLIENT_IP, api_event, invoke, scan
 from tests.unit.demo_support import FakeProvider, load_demo
 
@@ -251,9 +252,7 @@ def test_provider_tokens_come_from_secrets_manager_through_parameters(
 
 
 def test_demo_routes_are_throttled_at_5_rps_burst_10() -> None:
-    document = json.loads(
-        (__import__("cloudfolio.paths").paths.BACKEND / "openapi.json").read_text()
-    )
+    document = json.loads((paths.BACKEND / "openapi.json").read_text())
     demo_operations = [
         op for path, item in document["paths"].items() if path.startswith("/demo")
         for op in item.values()
@@ -270,3 +269,36 @@ def test_status_function_never_writes(demo: SimpleNamespace) -> None:
     for path in ("/demo", "/demo/pipeline", "/demo/logs", "/demo/history"):
         assert call(demo.status, "GET", path).status == 200
     assert scan(demo.table) == before
+
+
+def test_declared_request_headers_pass_cors_here_and_in_api_gateway() -> None:
+    from common.cors import REQUEST_HEADERS
+
+    document = json.loads((paths.BACKEND / "openapi.json").read_text())
+    declared = {
+        parameter["name"].lower()
+        for item in document["paths"].values()
+        for operation in item.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "header"
+    }
+    assert declared == {"idempotency-key"}
+    assert declared <= {h.lower() for h in REQUEST_HEADERS}
+    api = (paths.ROOT / "infra" / "modules" / "api" / "main.tf").read_text()
+    for header in declared:
+        assert f'"{header}"' in api
+
+
+def test_preflight_allows_the_idempotency_key(demo: SimpleNamespace) -> None:
+    reply = call(
+        demo.trigger,
+        "OPTIONS",
+        "/demo",
+        headers={
+            "Origin": "https://site.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "idempotency-key",
+        },
+    )
+    assert reply.status == 204
+    assert "idempotency-key" in reply.headers["access-control-allow-headers"].lower()

@@ -17,7 +17,8 @@ resource "aws_apigatewayv2_api" "this" {
     content {
       allow_origins = var.cors_allowed_origins
       allow_methods = local.methods
-      allow_headers = ["content-type"]
+      # Request headers the API description declares (tests check both lists agree).
+      allow_headers = ["content-type", "idempotency-key"]
       max_age       = 600
     }
   }
