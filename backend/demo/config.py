@@ -1,8 +1,8 @@
 """The demo functions' settings: environment variable names and defaults, declared once.
 
-Terraform sets these on the demo functions (infra/modules/demo outputs them), the local gateway
-copies them, and docs/api.md lists them. Provider tokens are never among them: only the *name*
-of the Secrets Manager secret that holds them.
+Terraform sets these on the demo functions (infra/modules/demo outputs them) and the local gateway
+copies them. The provider's own settings (DEMO_PROVIDER and the names of the secrets holding its
+tokens) are declared in common/settings.py and read by demo.providers.factory.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-PROVIDER = "DEMO_PROVIDER"
-SECRET_NAME = "DEMO_SECRET_NAME"
+from common.settings import DEMO_PROVIDER as PROVIDER
+
+from demo.providers.factory import DEFAULT_PROVIDER
+
 ENVIRONMENT_URL = "DEMO_ENVIRONMENT_URL"
 MAX_DURATION_S = "DEMO_MAX_DURATION_S"
 DEPLOY_TIMEOUT_S = "DEMO_DEPLOY_TIMEOUT_S"
@@ -26,8 +28,6 @@ DLQ_URL = "DEMO_DLQ_URL"
 DLQ_ARN = "DEMO_DLQ_ARN"
 
 ENV_VARS: tuple[str, ...] = (
-    PROVIDER,
-    SECRET_NAME,
     ENVIRONMENT_URL,
     MAX_DURATION_S,
     DEPLOY_TIMEOUT_S,
@@ -42,7 +42,7 @@ ENV_VARS: tuple[str, ...] = (
 )
 
 DEFAULTS: dict[str, str] = {
-    PROVIDER: "local",
+    PROVIDER: DEFAULT_PROVIDER,
     MAX_DURATION_S: str(2 * 3600),
     DEPLOY_TIMEOUT_S: str(45 * 60),
     VISITOR_DAILY_QUOTA: "3",
@@ -54,7 +54,6 @@ DEFAULTS: dict[str, str] = {
 @dataclass(frozen=True)
 class DemoSettings:
     provider: str
-    secret_name: str  # empty: the provider needs no tokens (local, command)
     environment_url: str  # "{deployment_id}" is replaced; empty: the provider says, or none
     max_duration_s: int
     deploy_timeout_s: int
@@ -81,8 +80,7 @@ class DemoSettings:
             return value
 
         return cls(
-            provider=env[PROVIDER],
-            secret_name=env.get(SECRET_NAME, ""),
+            provider=env[PROVIDER].strip().lower(),
             environment_url=env.get(ENVIRONMENT_URL, ""),
             max_duration_s=number(MAX_DURATION_S),
             deploy_timeout_s=number(DEPLOY_TIMEOUT_S),

@@ -6,7 +6,6 @@ the imported resolvers); everything here is created at the first request.
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable
 from functools import cached_property
@@ -25,26 +24,15 @@ from demo.schedules import schedule_expiry
 from demo.service import DemoService
 from demo.store import DemoStore
 
-# Tokens are re-read this often, so a rotated secret is picked up without a deploy.
-SECRET_CACHE_S = 300
 IDEMPOTENCY_WINDOW_S = 600
 
 
-def provider_config(secret_name: str) -> dict[str, Any]:
-    """The provider's tokens and settings: one JSON secret, read through Powertools Parameters
-    (cached per container). Nothing read here is ever logged or put in an environment."""
-    if not secret_name:
-        return {}
-    from aws_lambda_powertools.utilities import parameters
-
-    value = parameters.get_secret(secret_name, transform="json", max_age=SECRET_CACHE_S)
-    return dict(value) if isinstance(value, dict) else {}
-
-
 def load_provider(settings: DemoSettings) -> PipelineProvider:
-    """`demo.providers.<name>.create(config)`, the one entry point every provider module has."""
-    module = importlib.import_module(f"demo.providers.{settings.provider}")
-    return module.create(provider_config(settings.secret_name))
+    """The configured provider; it reads its tokens through Powertools Parameters when a call
+    needs them (demo.providers.factory), never from the environment."""
+    from demo.providers.factory import provider_from_env
+
+    return provider_from_env()
 
 
 class DemoRuntime:

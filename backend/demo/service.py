@@ -116,13 +116,11 @@ class DemoService:
         status = pipeline.status if pipeline else None
         return Observation(lock, pipeline, states.observed(lock.phase, status, lock.failed), error)
 
-    def _environment_url(self, lock: Lock) -> str | None:
-        provider = self._provider()
-        named = getattr(provider, "environment_url", None)
-        if callable(named):
-            return named(lock.deployment_id)
+    def _environment_url(self, seen: Observation) -> str | None:
+        if seen.pipeline is not None and seen.pipeline.environment_url:
+            return seen.pipeline.environment_url
         if self.settings.environment_url:
-            return self.settings.environment_url.replace("{deployment_id}", lock.deployment_id)
+            return self.settings.environment_url.replace("{deployment_id}", seen.lock.deployment_id)
         return None
 
     def status_of(self, seen: Observation | None) -> dict[str, Any]:
@@ -135,7 +133,7 @@ class DemoService:
             "elapsed_s": max(0, now - lock.started_at),
             "expires_at": iso(lock.deadline),
             "remaining_s": max(0, lock.deadline - now),
-            "environment_url": self._environment_url(lock) if seen.state is State.READY else None,
+            "environment_url": self._environment_url(seen) if seen.state is State.READY else None,
             "pipeline_id": lock.pipeline_id,
             "provider": lock.provider,
             "last_error": seen.error,

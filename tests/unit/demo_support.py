@@ -26,6 +26,7 @@ class FakeProvider:
         self.cancelled: list[str] = []
         self.job_logs: dict[str, list[JobLog]] = {}
         self.failure: ProviderError | None = None
+        self.deployments: dict[str, tuple[str, str]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -37,12 +38,18 @@ class FakeProvider:
             self.triggered.append((action, deployment_id))
         jobs = (Job(f"{pipeline_id}-1", action, action, Status.QUEUED),)
         self.pipelines[pipeline_id] = Pipeline(pipeline_id, Status.QUEUED, jobs)
+        self.deployments[pipeline_id] = (action, deployment_id)
         return pipeline_id
 
     def set_status(self, pipeline_id: str, status: Status) -> None:
         pipeline = self.pipelines[pipeline_id]
         jobs = tuple(replace(job, status=status, duration_s=1.5) for job in pipeline.jobs)
-        self.pipelines[pipeline_id] = replace(pipeline, status=status, jobs=jobs)
+        action, deployment_id = self.deployments[pipeline_id]
+        url = f"http://demo.test/{deployment_id}/" if action == "deploy" else None
+        environment_url = url if status is Status.SUCCESS else None
+        self.pipelines[pipeline_id] = replace(
+            pipeline, status=status, jobs=jobs, environment_url=environment_url
+        )
 
     def last(self) -> str:
         return list(self.pipelines)[-1]
@@ -60,9 +67,6 @@ class FakeProvider:
             raise self.failure
         self.cancelled.append(pipeline_id)
         self.set_status(pipeline_id, Status.CANCELED)
-
-    def environment_url(self, deployment_id: str) -> str:
-        return f"http://demo.test/{deployment_id}/"
 
 
 def load_demo(module: str) -> ModuleType:

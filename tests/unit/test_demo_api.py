@@ -6,7 +6,6 @@ import json
 from types import SimpleNamespace
 from typing import Any
 
-import boto3
 import pytest
 from common.schema import PARTITION_KEY
 from demo.providers.base import JobLog, ProviderError, Status
@@ -239,16 +238,16 @@ def test_provider_failure_on_start_answers_502_and_frees_the_lock(demo: SimpleNa
     assert start(demo).status == 201
 
 
-def test_provider_tokens_come_from_secrets_manager_through_parameters(
-    demo: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+def test_the_configured_provider_comes_from_the_factory(
+    counter_table: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from demo import runtime
+    from demo.config import DemoSettings
+    from demo.providers.base import ProviderError as Refused
 
-    boto3.client("secretsmanager").create_secret(
-        Name="demo/tokens", SecretString=json.dumps({"read_token": "glpat-abcdefghijklmnopqrst"})
-    )
-    assert runtime.provider_config("demo/tokens") == {"read_token": "glpat-abcdefghijklmnopqrst"}
-    assert runtime.provider_config("") == {}
+    monkeypatch.setenv("DEMO_PROVIDER", "gitlab")
+    with pytest.raises(Refused, match="DEMO_GITLAB_PROJECT"):
+        runtime.load_provider(DemoSettings.from_env())
 
 
 def test_demo_routes_are_throttled_at_5_rps_burst_10() -> None:

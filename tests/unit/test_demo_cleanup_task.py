@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,9 +30,10 @@ TABLE = "cleanup-task"
 def stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     saved = dict(os.environ)
     provider = FakeProvider()
-    module = types.ModuleType("demo.providers.fake")
-    module.create = lambda config: provider  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "demo.providers.fake", module)
+    # The handler module the task imports, with its container's provider replaced by the fake.
+    import demo.cleanup
+
+    monkeypatch.setattr(demo.cleanup.runtime, "_provider_factory", lambda _settings: provider)
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()
