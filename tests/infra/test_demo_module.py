@@ -42,7 +42,13 @@ def test_handlers_are_the_ones_backend_functions_declares() -> None:
 
 
 def test_environment_names_are_the_ones_the_code_reads() -> None:
-    assert set(_locals()["environment"]) == set(config.ENV_VARS)
+    from common import settings
+
+    literal = re.search(r"DEMO_PROVIDER\s+=.*?\n  \}\)", MAIN, re.DOTALL).group(0)
+    names = set(re.findall(r"^\s+(DEMO_[A-Z_]+)\s+=", "  " + literal, re.MULTILINE))
+    assert names == {settings.DEMO_PROVIDER, *config.ENV_VARS}
+    secret_variables = set(re.findall(r'"(DEMO_[A-Z_]+_SECRET)"', MAIN))
+    assert secret_variables <= set(settings.DEMO_PROVIDER_ENV_VARS)
 
 
 def test_only_trigger_and_destroy_write_the_table() -> None:

@@ -37,7 +37,7 @@ module "stack" {
   # and its schedules never fire on the emulator: `invoke demo-cleanup` runs the cleanup instead
   # (the scheduler resources are checked by terraform validate and checkov).
   demo_provider         = "local"
-  demo_create_secret    = false
+  demo_create_secrets   = false
   demo_enable_schedules = false
 
   # Short retention: local logs are only for the current session.

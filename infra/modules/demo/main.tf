@@ -12,12 +12,26 @@ locals {
   # Built from the name, so the cleanup function can carry its own settings without a cycle.
   cleanup_arn          = "arn:${data.aws_partition.current.partition}:lambda:${local.account_arn}:function:${local.cleanup_name}"
   expiry_schedules_arn = "arn:${data.aws_partition.current.partition}:scheduler:${local.account_arn}:schedule/${local.schedule_group}/*"
-  secret_arns          = var.create_secret ? [aws_secretsmanager_secret.tokens[0].arn] : []
+
+  # Which variables name token secrets, by provider (backend/demo/providers/factory.py reads them).
+  default_token_secrets = {
+    gitlab  = ["DEMO_GITLAB_TRIGGER_TOKEN_SECRET", "DEMO_GITLAB_READ_TOKEN_SECRET"]
+    github  = ["DEMO_GITHUB_TOKEN_SECRET"]
+    local   = []
+    command = []
+  }
+  token_secrets = concat(
+    var.token_secrets != null ? var.token_secrets : local.default_token_secrets[var.pipeline_provider],
+    var.enable_turnstile ? ["DEMO_TURNSTILE_SECRET"] : [],
+  )
+  secret_variables = var.create_secrets ? toset(local.token_secrets) : toset([])
+  secret_arns      = [for name in local.secret_variables : aws_secretsmanager_secret.token[name].arn]
 
   # backend/demo/config.py ENV_VARS; tests/infra checks the names match.
-  environment = {
+  environment = merge(var.provider_settings, {
+    for name in local.secret_variables : name => aws_secretsmanager_secret.token[name].name
+    }, {
     DEMO_PROVIDER             = var.pipeline_provider
-    DEMO_SECRET_NAME          = var.create_secret ? aws_secretsmanager_secret.tokens[0].name : ""
     DEMO_ENVIRONMENT_URL      = var.environment_url
     DEMO_MAX_DURATION_S       = tostring(var.max_duration_s)
     DEMO_DEPLOY_TIMEOUT_S     = tostring(var.deploy_timeout_s)
@@ -29,7 +43,7 @@ locals {
     DEMO_CLEANUP_FUNCTION_ARN = local.cleanup_arn
     DEMO_DLQ_URL              = aws_sqs_queue.dead_letter.url
     DEMO_DLQ_ARN              = aws_sqs_queue.dead_letter.arn
-  }
+  })
 
   read_tokens = [for arn in local.secret_arns : {
     sid       = "ReadProviderTokens"
@@ -70,14 +84,14 @@ locals {
   }
 }
 
-# --- provider tokens ---------------------------------------------------------------------------
+# --- provider tokens (values never in Terraform) -----------------------------------------------
 
-resource "aws_secretsmanager_secret" "tokens" {
-  # checkov:skip=CKV2_AWS_57: the tokens are issued and rotated by GitLab/GitHub; a rotation Lambda could not mint them.
-  count = var.create_secret ? 1 : 0
+resource "aws_secretsmanager_secret" "token" {
+  # checkov:skip=CKV2_AWS_57: the tokens are issued and rotated by GitLab/GitHub/Cloudflare; a rotation Lambda could not mint them.
+  for_each = local.secret_variables
 
-  name        = "${var.name_prefix}/demo/provider-tokens"
-  description = "JSON tokens of the demo pipeline provider. Set the value outside Terraform; it is never in state."
+  name        = "${var.name_prefix}/demo/${lower(replace(trimsuffix(each.key, "_SECRET"), "_", "-"))}"
+  description = "${each.key}: set the value outside Terraform; it is never in state."
   kms_key_id  = var.secret_kms_key_arn
   tags        = var.tags
 }

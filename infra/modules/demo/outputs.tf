@@ -17,7 +17,7 @@ output "function_settings" {
 }
 
 output "environment" {
-  description = "The DEMO_* variables every demo function gets (backend/demo/config.py)."
+  description = "The DEMO_* variables every demo function gets (backend/demo/config.py, backend/common/settings.py)."
   value       = local.environment
 }
 
@@ -31,9 +31,9 @@ output "dead_letter_queue_url" {
   value       = aws_sqs_queue.dead_letter.url
 }
 
-output "secret_arn" {
-  description = "ARN of the provider tokens secret (null when not created). Set its value outside Terraform."
-  value       = var.create_secret ? aws_secretsmanager_secret.tokens[0].arn : null
+output "secret_arns" {
+  description = "Variable -> ARN of each token secret. Set the values outside Terraform."
+  value       = { for name in local.secret_variables : name => aws_secretsmanager_secret.token[name].arn }
 }
 
 output "schedule_group" {

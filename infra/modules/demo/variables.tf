@@ -35,18 +35,44 @@ variable "pipeline_provider" {
   }
 }
 
-variable "create_secret" {
+variable "provider_settings" {
   description = <<-EOT
-    Create the Secrets Manager secret for the provider's tokens. Terraform creates the secret only;
-    its value is set outside Terraform (aws secretsmanager put-secret-value), so no token is ever
-    in state or plan files.
+    The provider's plain settings (backend/common/settings.py DEMO_PROVIDER_ENV_VARS), e.g.
+    { DEMO_GITLAB_PROJECT = "group/demo", DEMO_GITLAB_REF = "main" }. Never tokens: those go in
+    the secrets this module creates.
+  EOT
+  type        = map(string)
+  default     = {}
+}
+
+variable "token_secrets" {
+  description = <<-EOT
+    Variables that name a secret holding one of the provider's tokens; the module creates one
+    Secrets Manager secret per entry and sets the variable to its name. null: what the provider
+    needs (gitlab: trigger and read tokens; github: one token; local and command: none).
+  EOT
+  type        = list(string)
+  default     = null
+}
+
+variable "create_secrets" {
+  description = <<-EOT
+    Create the token secrets (and the Turnstile secret when on). Terraform creates the secrets only;
+    their values are set outside Terraform (aws secretsmanager put-secret-value), so no token is
+    ever in state or plan files.
   EOT
   type        = bool
   default     = true
 }
 
+variable "enable_turnstile" {
+  description = "Require a Cloudflare Turnstile token on POST /demo; its secret key is a secret created here."
+  type        = bool
+  default     = false
+}
+
 variable "secret_kms_key_arn" {
-  description = "Customer-managed KMS key for the tokens secret; null uses the AWS-managed key."
+  description = "Customer-managed KMS key for the secrets; null uses the AWS-managed key."
   type        = string
   default     = null
 }

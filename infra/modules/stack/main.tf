@@ -121,7 +121,9 @@ module "demo" {
   artifacts_dir           = var.artifacts_dir
   create_cleanup_function = var.enable_functions
   pipeline_provider       = var.demo_provider
-  create_secret           = var.demo_create_secret
+  provider_settings       = var.demo_provider_settings
+  create_secrets          = var.demo_create_secrets
+  enable_turnstile        = var.demo_enable_turnstile
   environment_url         = var.demo_environment_url
   max_duration_s          = var.demo_max_duration_s
   visitor_daily_quota     = var.demo_visitor_daily_quota

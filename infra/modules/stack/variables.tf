@@ -317,10 +317,22 @@ variable "demo_provider" {
   default     = "gitlab"
 }
 
-variable "demo_create_secret" {
-  description = "Create the Secrets Manager secret for the provider's tokens (its value is set outside Terraform)."
+variable "demo_provider_settings" {
+  description = "Plain settings of the demo provider, e.g. { DEMO_GITLAB_PROJECT = \"group/demo\" } (never tokens)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "demo_create_secrets" {
+  description = "Create the Secrets Manager secrets for the provider's tokens (values set outside Terraform)."
   type        = bool
   default     = true
+}
+
+variable "demo_enable_turnstile" {
+  description = "Require a Cloudflare Turnstile token on POST /demo (its secret key is a secret the demo module creates)."
+  type        = bool
+  default     = false
 }
 
 variable "demo_environment_url" {
