@@ -72,7 +72,9 @@ def _start_container(function: str) -> None:
     backend = str(paths.BACKEND)
     if backend not in sys.path:
         sys.path.insert(0, backend)
-    _container_handler = importlib.import_module(f"{function}.handler").lambda_handler
+    # backend/functions.py names each function's module (one package may serve several).
+    module = api_description.functions()[function]
+    _container_handler = importlib.import_module(module).lambda_handler
 
 
 def _invoke_in_container(function: str, event: dict[str, Any]) -> Any:
