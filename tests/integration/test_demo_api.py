@@ -1,0 +1,49 @@
+"""The demo API through the local gateway, with the local provider running real Terraform."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.integration.conftest import ApiClient
+
+pytestmark = pytest.mark.integration
+
+CONCURRENT_STARTS = 50
+SETTLE_TIMEOUT_S = 300
+
+
+def wait_for(api: ApiClient, states: set[str]) -> dict:
+    deadline = time.monotonic() + SETTLE_TIMEOUT_S
+    while time.monotonic() < deadline:
+        body = api.request("GET", "/demo").json()
+        if body["state"] in states:
+            return body
+        time.sleep(1)
+    pytest.fail(f"the demo did not reach {states} in {SETTLE_TIMEOUT_S}s: {body}")
+
+
+def test_50_concurrent_starts_one_201_then_a_destroy_back_to_idle(api: ApiClient) -> None:
+    assert wait_for(api, {"idle"})["state"] == "idle"
+
+    def start(n: int) -> int:
+        # Each from its own loopback address: 50 visitors, so no quota gets in the way.
+        visitor = ApiClient(f"http://{api.host}:{api.port}", source_ip=f"127.0.0.{n + 10}")
+        return visitor.request("POST", "/demo").status
+
+    with ThreadPoolExecutor(CONCURRENT_STARTS) as pool:
+        statuses = list(pool.map(start, range(CONCURRENT_STARTS)))
+    assert statuses.count(201) == 1, statuses
+    assert statuses.count(409) == CONCURRENT_STARTS - 1
+
+    conflict = api.request("POST", "/demo")
+    assert conflict.status == 409
+    assert conflict.json()["current"]["provider"] == "local"
+    destroy = api.request("DELETE", "/demo")
+    assert destroy.status == 202, destroy.body
+    assert api.request("DELETE", "/demo").json()["error"] == "destroy_running"
+    wait_for(api, {"idle"})
+    pipeline = api.request("GET", "/demo/pipeline").json()
+    assert pipeline["is_finished"] and pipeline["is_success"]
