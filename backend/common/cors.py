@@ -8,9 +8,9 @@ from aws_lambda_powertools.event_handler import CORSConfig
 
 # Preflight answers may be cached by browsers for this long (seconds).
 PREFLIGHT_MAX_AGE = 600
-# Request headers beyond Powertools' defaults that operations declare (POST /demo's key);
-# infra/modules/api allows the same list.
-REQUEST_HEADERS = ["Content-Type", "Idempotency-Key"]
+# Request headers beyond Powertools' defaults that operations declare (POST /demo's key and
+# human-check token); infra/modules/api allows the same list.
+REQUEST_HEADERS = ["Content-Type", "Idempotency-Key", "CF-Turnstile-Response"]
 
 
 def cors_config(allowed_origins: Sequence[str]) -> CORSConfig | None:

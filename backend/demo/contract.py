@@ -135,6 +135,7 @@ PROVIDER_ERRORS = {
 START_RESPONSES = {
     201: json_response("The deployment started; Location names it.", STATUS),
     409: json_response("A demo is already active: it is in `current`.", CONFLICT),
+    403: error("The human check (Turnstile) is on and the token is missing or not valid."),
     429: error("The visitor's daily quota or the site's daily cap is used up."),
     **PROVIDER_ERRORS,
 }
@@ -155,8 +156,16 @@ IDEMPOTENCY_KEY = {
     "description": "The same key within 10 minutes returns the same deployment.",
     "schema": {"type": "string", "maxLength": 128},
 }
+TURNSTILE_HEADER = "CF-Turnstile-Response"
+TURNSTILE_TOKEN = {
+    "name": TURNSTILE_HEADER,
+    "in": "header",
+    "required": False,
+    "description": "The Cloudflare Turnstile token, required when the human check is on.",
+    "schema": {"type": "string", "maxLength": 2048},
+}
 OPERATION_EXTRAS: dict[tuple[str, str], dict[str, Any]] = {
-    ("POST", "/demo"): {**THROTTLE, "parameters": [IDEMPOTENCY_KEY]},
+    ("POST", "/demo"): {**THROTTLE, "parameters": [IDEMPOTENCY_KEY, TURNSTILE_TOKEN]},
     ("DELETE", "/demo"): THROTTLE,
     ("GET", "/demo"): THROTTLE,
     ("GET", "/demo/pipeline"): THROTTLE,

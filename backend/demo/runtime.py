@@ -55,6 +55,13 @@ class DemoRuntime:
         return self._demo_settings_factory()
 
     @cached_property
+    def turnstile(self) -> Any:
+        """The human check, or None when it is off (the default)."""
+        from demo.turnstile import turnstile_from_env
+
+        return turnstile_from_env()
+
+    @cached_property
     def client(self) -> Any:
         return dynamodb_client()
 

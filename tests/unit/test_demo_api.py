@@ -280,7 +280,7 @@ def test_declared_request_headers_pass_cors_here_and_in_api_gateway() -> None:
         for parameter in operation.get("parameters", [])
         if parameter["in"] == "header"
     }
-    assert declared == {"idempotency-key"}
+    assert declared == {"idempotency-key", "cf-turnstile-response"}
     assert declared <= {h.lower() for h in REQUEST_HEADERS}
     api = (paths.ROOT / "infra" / "modules" / "api" / "main.tf").read_text()
     for header in declared:
@@ -300,3 +300,31 @@ def test_preflight_allows_the_idempotency_key(demo: SimpleNamespace) -> None:
     )
     assert reply.status == 204
     assert "idempotency-key" in reply.headers["access-control-allow-headers"].lower()
+
+
+class FakeTurnstile:
+    def __init__(self) -> None:
+        self.redeemed: set[str] = set()
+
+    def verify(self, token: str | None, *, idempotency_key: str | None = None) -> None:
+        from demo.turnstile import TurnstileError
+
+        if not token:
+            raise TurnstileError("turnstile_missing", "Complete the human check first.")
+        if token in self.redeemed:
+            raise TurnstileError("turnstile_reused", "The human check was already used.")
+        self.redeemed.add(token)
+
+
+def test_with_turnstile_on_a_start_needs_a_valid_token(demo: SimpleNamespace) -> None:
+    demo.trigger.runtime.turnstile = FakeTurnstile()
+    missing = start(demo)
+    assert (missing.status, missing.body["error"]) == (403, "turnstile_missing")
+    assert lock_items(demo.table) == []
+    assert start(demo, headers={"CF-Turnstile-Response": "t1"}).status == 201
+    reused = start(demo, headers={"CF-Turnstile-Response": "t1"})
+    assert (reused.status, reused.body["error"]) == (403, "turnstile_reused")
+
+
+def test_turnstile_is_off_by_default(demo: SimpleNamespace) -> None:
+    assert demo.trigger.runtime.turnstile is None

@@ -18,7 +18,7 @@ resource "aws_apigatewayv2_api" "this" {
       allow_origins = var.cors_allowed_origins
       allow_methods = local.methods
       # Request headers the API description declares (tests check both lists agree).
-      allow_headers = ["content-type", "idempotency-key"]
+      allow_headers = ["content-type", "idempotency-key", "cf-turnstile-response"]
       max_age       = 600
     }
   }
