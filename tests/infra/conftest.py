@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from cloudfolio import environments, terraform
+from cloudfolio import api_description, environments, terraform
 from tests.infra import plan_cache
 from cloudfolio.local.emulator import running_emulator
 
@@ -66,6 +66,8 @@ def artifacts_dir(tmp_path_factory: pytest.TempPathFactory, openapi: dict[str, A
         for op in item.values()
         if isinstance(op, dict) and "x-cloudfolio-function" in op
     }
+    # Scheduled functions (no routes) have zips too.
+    functions |= set(api_description.functions())
     for name in functions:
         with zipfile.ZipFile(directory / f"{name}.zip", "w") as archive:
             archive.writestr(f"{name}/handler.py", PLACEHOLDER_HANDLER)
