@@ -18,7 +18,8 @@ from cloudfolio.local.emulator import free_port
 CHROMIUM = Path(os.environ.get("CLOUDFOLIO_CHROMIUM", "/usr/bin/chromium"))
 # Chromium reaches for Google services at start-up unless told not to; there is no network here.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-STACK_START_TIMEOUT = 180
+# A first start applies the Terraform (about a minute alone, several on a loaded machine).
+STACK_START_TIMEOUT = 300
 
 
 class RunningStack:

@@ -62,10 +62,10 @@ def test_only_trigger_and_destroy_write_the_table() -> None:
 def test_every_policy_carries_secure_transport() -> None:
     documents = re.findall(r'data "aws_iam_policy_document" "(\w+)" \{(.*?)\n\}', MAIN, re.DOTALL)
     role_policies = [name for name, body in documents if not name.startswith("assume")]
-    assert set(role_policies) == {"dead_letter", "cleanup", "scheduler"}
+    assert set(role_policies) == {"dead_letter", "tls_only", "cleanup", "scheduler"}
     for name, body in documents:
         if name in role_policies:
-            assert "aws:SecureTransport" in body, name
+            assert "aws:SecureTransport" in body or "tls_only.json" in body, name
     functions = (terraform.INFRA / "modules" / "functions" / "main.tf").read_text()
     assert functions.count("aws:SecureTransport") >= 2  # the functions' roles and their DLQs
 

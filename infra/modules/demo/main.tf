@@ -176,8 +176,25 @@ resource "aws_cloudwatch_log_group" "cleanup" {
   tags              = var.tags
 }
 
+# Every role policy here starts from this one: no call without TLS.
+data "aws_iam_policy_document" "tls_only" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["*"]
+    resources = ["*"]
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
 data "aws_iam_policy_document" "cleanup" {
   count = var.create_cleanup_function ? 1 : 0
+
+  source_policy_documents = [data.aws_iam_policy_document.tls_only.json]
 
   statement {
     sid       = "WriteOwnLogs"
@@ -211,18 +228,6 @@ data "aws_iam_policy_document" "cleanup" {
       sid       = "ReadProviderTokens"
       actions   = ["secretsmanager:GetSecretValue"]
       resources = [statement.value]
-    }
-  }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["*"]
-    resources = ["*"]
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
     }
   }
 }
@@ -314,6 +319,8 @@ resource "aws_iam_role" "scheduler" {
 }
 
 data "aws_iam_policy_document" "scheduler" {
+  source_policy_documents = [data.aws_iam_policy_document.tls_only.json]
+
   statement {
     sid       = "InvokeCleanup"
     actions   = ["lambda:InvokeFunction"]
@@ -324,18 +331,6 @@ data "aws_iam_policy_document" "scheduler" {
     sid       = "DeadLetter"
     actions   = ["sqs:SendMessage"]
     resources = [aws_sqs_queue.dead_letter.arn]
-  }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["*"]
-    resources = ["*"]
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
   }
 }
 
