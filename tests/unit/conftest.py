@@ -142,23 +142,28 @@ def counter_table(counter_env: dict[str, str]) -> Iterator[Any]:
     """The single table, keyed as backend/common/schema.py declares, in moto."""
     with mock_aws():
         client = boto3.client("dynamodb")
-        client.create_table(
-            TableName=TABLE,
-            KeySchema=[
-                {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
-                {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": PARTITION_KEY, "AttributeType": "S"},
-                {"AttributeName": SORT_KEY, "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        client.update_time_to_live(
-            TableName=TABLE,
-            TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
-        )
+        create_table(client)
         yield client
+
+
+def create_table(client: Any, name: str = TABLE) -> None:
+    """The single table as infra/modules/data declares it."""
+    client.create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
+            {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": PARTITION_KEY, "AttributeType": "S"},
+            {"AttributeName": SORT_KEY, "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.update_time_to_live(
+        TableName=name,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+    )
 
 
 def scan(table: Any) -> list[dict[str, Any]]:

@@ -10,7 +10,6 @@ from typing import Any
 
 import boto3
 import pytest
-from common.schema import PARTITION_KEY, SORT_KEY
 from demo.config import DemoSettings
 from demo.providers.base import Status
 from demo.service import DemoService
@@ -21,6 +20,7 @@ from cloudfolio import demo_cleanup
 from cloudfolio.errors import CloudfolioError
 from cloudfolio.local.contract import EMULATOR_ENV, StackInfo
 from cloudfolio.local.emulator import free_port
+from tests.unit.conftest import create_table
 from tests.unit.demo_support import FakeProvider
 
 TABLE = "cleanup-task"
@@ -39,18 +39,7 @@ def stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
     client = boto3.client("dynamodb", endpoint_url=endpoint, **_credentials())
-    client.create_table(
-        TableName=TABLE,
-        KeySchema=[
-            {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
-            {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": PARTITION_KEY, "AttributeType": "S"},
-            {"AttributeName": SORT_KEY, "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_table(client, TABLE)
     environment = {"TABLE_NAME": TABLE, "SITE_ID": "test", "DEMO_PROVIDER": "fake"}
     StackInfo(
         site_url="http://127.0.0.1:1",
