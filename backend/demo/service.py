@@ -262,8 +262,9 @@ class DemoService:
             ) from changed
         provider = self._provider()
         try:
-            if seen.pipeline is not None and not seen.pipeline.status.is_finished:
-                provider.cancel(seen.pipeline.id)
+            running = self._unfinished_pipeline(seen, provider)
+            if running is not None:
+                provider.cancel(running.id)
             pipeline_id = provider.trigger("destroy", lock.deployment_id)
         except ProviderError as failure:
             self.store.update(replace(claimed, failed=True, last_error=failure.message), claimed)
@@ -271,6 +272,17 @@ class DemoService:
         destroying = replace(claimed, pipeline_id=pipeline_id)
         self.store.update(destroying, expected=claimed)
         return self.status_of(Observation(destroying, None, State.DESTROYING, None))
+
+    @staticmethod
+    def _unfinished_pipeline(seen: Observation, provider: PipelineProvider) -> Pipeline | None:
+        """The lock's pipeline if it still runs, also behind a failure (a cancel that was not
+        confirmed): a destroy must never run beside it."""
+        pipeline = seen.pipeline
+        if pipeline is None and seen.lock.pipeline_id:
+            pipeline = provider.pipeline(seen.lock.pipeline_id)
+        if pipeline is None or pipeline.status.is_finished:
+            return None
+        return pipeline
 
     def _finish(self, seen: Observation) -> None:
         outcome = "failed" if seen.lock.last_error else "completed"

@@ -109,6 +109,24 @@ def test_destroy_of_a_running_deploy_cancels_it_first(demo: SimpleNamespace) -> 
     assert demo.provider.triggered[-1][0] == "destroy"
 
 
+def test_an_unconfirmed_cancel_fails_the_demo_and_a_retry_cancels_again(
+    demo: SimpleNamespace,
+) -> None:
+    start(demo)
+    demo.provider.set_status("p1", Status.RUNNING)
+    refuse = ProviderError("cancel_not_confirmed", "Still running.", retryable=True)
+    original_cancel = demo.provider.cancel
+    demo.provider.cancel = lambda _pipeline: (_ for _ in ()).throw(refuse)
+    first = call(demo.destroy, "DELETE", "/demo")
+    assert (first.status, first.body["error"]) == (503, "provider_cancel_not_confirmed")
+    assert call(demo.status, "GET", "/demo").body["state"] == "failed"
+    assert [action for action, _ in demo.provider.triggered] == ["deploy"]
+    demo.provider.cancel = original_cancel
+    assert call(demo.destroy, "DELETE", "/demo").status == 202
+    assert demo.provider.cancelled == ["p1"]  # the deploy was still running: cancelled first
+    assert demo.provider.triggered[-1][0] == "destroy"
+
+
 def test_start_while_destroying_is_409(demo: SimpleNamespace) -> None:
     start(demo)
     call(demo.destroy, "DELETE", "/demo")

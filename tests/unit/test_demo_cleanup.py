@@ -82,7 +82,7 @@ def test_sweep_turns_a_stuck_deploy_into_failed_then_destroys_it(world: SimpleNa
     deployment = started(world, Status.RUNNING)
     world.clock.now += world.settings.deploy_timeout_s + 1
     assert world.service.cleanup("sweep")["result"] == "destroying"
-    assert world.provider.cancelled == []  # failed first: its pipeline is no longer followed
+    assert world.provider.cancelled == ["p1"]  # the stuck pipeline is stopped before the destroy
     assert world.provider.triggered[-1] == ("destroy", deployment)
 
 
