@@ -55,7 +55,7 @@ def test_start_answers_201_with_location_and_the_deployment(demo: SimpleNamespac
     assert reply.body["state"] == "queued"
     assert reply.body["provider"] == "fake"
     assert reply.body["pipeline_id"] == "p1"
-    assert reply.body["remaining_s"] == 7200
+    assert 7100 < reply.body["remaining_s"] <= 7200  # two hours, less the seconds the call took
     assert demo.provider.triggered[0][0] == "deploy"
 
 
