@@ -110,7 +110,9 @@ class DemoRuntime:
             expiry_attr=TTL_ATTRIBUTE,
             boto_config=CLIENT_CONFIG,
         )
-        config = IdempotencyConfig(expires_after_seconds=IDEMPOTENCY_WINDOW_S)
+        self._idempotency_config = config = IdempotencyConfig(
+            expires_after_seconds=IDEMPOTENCY_WINDOW_S
+        )
 
         @idempotent_function(
             data_keyword_argument="request", persistence_store=layer, config=config
@@ -120,10 +122,16 @@ class DemoRuntime:
 
         return start
 
-    def start(self, client_ip: str, user_agent: str, idempotency_key: str | None) -> dict[str, Any]:
+    def start(
+        self, client_ip: str, user_agent: str, idempotency_key: str | None, context: Any = None
+    ) -> dict[str, Any]:
         visitor, day, expires = self.visitor(client_ip, user_agent)
         if not idempotency_key:
             return self.service.start(visitor, day, expires)
+        start = self._idempotent_start
+        if context is not None:
+            # A request that dies mid-way blocks its key only until its invocation would end.
+            self._idempotency_config.register_lambda_context(context)
         # The key is scoped to the visitor: nobody can replay another visitor's request.
         request = {"key": idempotency_key, "visitor": visitor, "day": day, "expires": expires}
-        return self._idempotent_start(request=request)
+        return start(request=request)

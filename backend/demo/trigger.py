@@ -45,7 +45,7 @@ def start_demo() -> Response[dict[str, Any]]:
     key = event.headers.get("idempotency-key")
     check_human(event.headers.get(contract.TURNSTILE_HEADER.lower()), key)
     try:
-        body = runtime.start(http.source_ip or "", user_agent, key)
+        body = runtime.start(http.source_ip or "", user_agent, key, app.lambda_context)
     except IdempotencyAlreadyInProgressError as error:
         raise ApiError(
             HTTPStatus.CONFLICT,

@@ -40,6 +40,9 @@ class FakeLambdaContext:
     invoked_function_arn: str = "arn:aws:lambda:us-east-1:000000000000:function:counter"
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
 
 def api_event(
     method: str,
