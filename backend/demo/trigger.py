@@ -10,6 +10,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
 )
 from common.http import ApiError
+from common.origin import client_address
 
 from demo import contract
 from demo.function import demo_function, json_reply
@@ -45,7 +46,7 @@ def start_demo() -> Response[dict[str, Any]]:
     key = event.headers.get("idempotency-key")
     check_human(event.headers.get(contract.TURNSTILE_HEADER.lower()), key)
     try:
-        body = runtime.start(http.source_ip or "", user_agent, key, app.lambda_context)
+        body = runtime.start(client_address(event), user_agent, key, app.lambda_context)
     except IdempotencyAlreadyInProgressError as error:
         raise ApiError(
             HTTPStatus.CONFLICT,

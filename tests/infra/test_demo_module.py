@@ -71,7 +71,7 @@ def test_every_policy_carries_secure_transport() -> None:
 
 
 def test_token_values_never_enter_terraform() -> None:
-    for path in terraform.INFRA.rglob("*.tf"):
+    for path in MODULE.glob("*.tf"):
         text = path.read_text()
         assert "aws_secretsmanager_secret_version" not in text, path
         assert "secret_string" not in text, path
