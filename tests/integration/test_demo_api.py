@@ -30,7 +30,8 @@ def test_50_concurrent_starts_one_201_then_a_destroy_back_to_idle(api: ApiClient
 
     def start(n: int) -> int:
         # Each from its own loopback address: 50 visitors, so no quota gets in the way.
-        visitor = ApiClient(f"http://{api.host}:{api.port}", source_ip=f"127.0.0.{n + 10}")
+        base = f"http://{api.host}:{api.port}{api.prefix}"
+        visitor = ApiClient(base, source_ip=f"127.0.0.{n + 10}")
         return visitor.request("POST", "/demo").status
 
     with ThreadPoolExecutor(CONCURRENT_STARTS) as pool:
