@@ -36,8 +36,12 @@ def test_50_concurrent_starts_one_201_then_a_destroy_back_to_idle(api: ApiClient
 
     with ThreadPoolExecutor(CONCURRENT_STARTS) as pool:
         statuses = list(pool.map(start, range(CONCURRENT_STARTS)))
+    # The route's throttle (5 rps, burst 10) answers some with 429 before they reach the lock;
+    # everything that reached it but the one winner got 409.
+    print(f"\n50 concurrent POST /demo: { ({s: statuses.count(s) for s in set(statuses)}) }")
     assert statuses.count(201) == 1, statuses
-    assert statuses.count(409) == CONCURRENT_STARTS - 1
+    assert statuses.count(409) >= 1
+    assert statuses.count(409) + statuses.count(429) == CONCURRENT_STARTS - 1, statuses
 
     conflict = api.request("POST", "/demo")
     assert conflict.status == 409
