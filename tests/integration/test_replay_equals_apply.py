@@ -64,7 +64,11 @@ def snapshot(endpoint: str) -> dict[str, Any]:
         }
     for function in lam.list_functions()["Functions"]:
         name = function["FunctionName"]
-        shot["functions"][name] = {"config": function, "policy": lam.get_policy(FunctionName=name)}
+        try:
+            policy = lam.get_policy(FunctionName=name)
+        except lam.exceptions.ResourceNotFoundException:
+            policy = None  # a function nothing invokes through a resource policy (scheduled)
+        shot["functions"][name] = {"config": function, "policy": policy}
     for item in api.get_apis()["Items"]:
         api_id = item["ApiId"]
         shot["apis"][api_id] = {
