@@ -62,7 +62,9 @@ class TextRule:
 
 PATH_RULE = TextRule(
     max_length=MAX_PATH_LENGTH,
-    pattern=f"^/[^{_NOT_IN_PATH}]*$",
+    # (?![\s\S]) ends the string in every engine; Python's `$` would also match before a
+    # trailing newline, so a validator using re.search would accept "/x\n".
+    pattern=f"^/[^{_NOT_IN_PATH}]*(?![\\s\\S])",
     description=(
         "The page's site path, as location.pathname gives it. Any spelling of a page of the "
         "live release counts for that page: /x, /x/, /x/index.html, /%78/ and //x/ are one page."
