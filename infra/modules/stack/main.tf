@@ -2,6 +2,7 @@
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
+data "aws_partition" "current" {}
 
 locals {
   openapi    = jsondecode(file(var.openapi_path))
@@ -48,6 +49,8 @@ locals {
   }
   resource_s3_objects = {
     resume = [module.resume.pdf_object_arn]
+    # Only pages of the live release count: the counter reads the pointer and manifests.
+    counter = ["arn:${data.aws_partition.current.partition}:s3:::${local.site_bucket}/releases/*"]
   }
   functions = {
     for name, settings in local.base_function_settings : name => merge(settings, {
@@ -71,11 +74,14 @@ locals {
 
   # backend/common/settings.py ENV_VARS; tests/infra checks this map covers them all.
   shared_environment = {
-    TABLE_NAME           = module.data.table_name
-    CORS_ALLOWED_ORIGINS = join(",", local.cors_allowed_origins)
-    SITE_ID              = var.site_id
-    ORIGIN_SECRET_ID     = module.api.origin_secret_name != null ? module.api.origin_secret_name : ""
-    EVENT_BUS_NAME       = module.analytics.event_bus_name
+    TABLE_NAME            = module.data.table_name
+    CORS_ALLOWED_ORIGINS  = join(",", local.cors_allowed_origins)
+    SITE_ID               = var.site_id
+    ORIGIN_SECRET_ID      = module.api.origin_secret_name != null ? module.api.origin_secret_name : ""
+    EVENT_BUS_NAME        = module.analytics.event_bus_name
+    EPHEMERAL_TABLE_NAME  = module.data.ephemeral_table_name
+    SITE_BUCKET           = local.site_bucket
+    DAILY_PAGE_VIEW_LIMIT = tostring(var.daily_page_view_limit)
   }
 }
 
@@ -99,7 +105,10 @@ module "data" {
   name                = local.table_name
   deletion_protection = var.deletion_protection
   kms_key_arn         = var.table_kms_key_arn
-  tags                = var.tags
+  # The purge job ships with the functions (the emulator stores Lambdas but cannot run them).
+  purge_job_zip      = var.enable_functions ? "${var.artifacts_dir}/salt_purge.zip" : null
+  log_retention_days = var.log_retention_days
+  tags               = var.tags
 }
 
 module "resume" {
@@ -146,6 +155,7 @@ module "functions" {
   table_arn            = module.data.table_arn
   secret_arns          = compact([module.api.origin_secret_arn])
   event_bus_arn        = module.analytics.event_bus_arn
+  ephemeral_table_arn  = module.data.ephemeral_table_arn
   environment          = local.shared_environment
   log_retention_days   = var.log_retention_days
   powertools_namespace = var.name_prefix
