@@ -344,13 +344,29 @@ def test_the_ephemeral_table_has_no_backups_and_the_counts_do(applied_local, aws
 
 
 def test_the_salt_purge_job_is_scheduled(applied_local, aws_client):
-    rules = aws_client("events").list_rules(NamePrefix="cloudfolio-local-data-ephemeral")["Rules"]
-    (rule,) = rules
+    (rule,) = aws_client("events").list_rules(NamePrefix="cloudfolio-local-salt-purge")["Rules"]
     assert rule["ScheduleExpression"] == "rate(1 hour)"
     (target,) = aws_client("events").list_targets_by_rule(Rule=rule["Name"])["Targets"]
-    config = aws_client("lambda").get_function_configuration(FunctionName=rule["Name"])
+    lambda_client = aws_client("lambda")
+    config = lambda_client.get_function_configuration(FunctionName="cloudfolio-local-salt_purge")
     assert target["Arn"] == config["FunctionArn"]
     assert config["Handler"] == "salt_purge.handler.lambda_handler"
-    assert config["Environment"]["Variables"]["EPHEMERAL_TABLE_NAME"] == (
-        applied_local.outputs["ephemeral_table_name"]
+    assert (
+        config["Environment"]["Variables"]["EPHEMERAL_TABLE_NAME"]
+        == (applied_local.outputs["ephemeral_table_name"])
     )
+
+
+def test_the_salt_purge_job_may_only_delete_from_the_ephemeral_table(applied_local, aws_client):
+    policy = aws_client("iam").get_role_policy(
+        RoleName="cloudfolio-local-salt_purge", PolicyName="least-privilege"
+    )
+    document = policy["PolicyDocument"]
+    if isinstance(document, str):
+        document = json.loads(urllib.parse.unquote(document))
+    (statement,) = [s for s in document["Statement"] if s.get("Sid") == "UseTable"]
+    assert statement["Action"] in ("dynamodb:DeleteItem", ["dynamodb:DeleteItem"])
+    ephemeral = aws_client("dynamodb").describe_table(
+        TableName=applied_local.outputs["ephemeral_table_name"]
+    )["Table"]["TableArn"]
+    assert statement["Resource"] in (ephemeral, [ephemeral])

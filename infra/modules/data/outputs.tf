@@ -27,7 +27,3 @@ output "ephemeral_table_arn" {
   value       = aws_dynamodb_table.ephemeral.arn
 }
 
-output "purge_function_name" {
-  description = "Name of the salt purge function (null without purge_job_zip)."
-  value       = local.create_purge ? aws_lambda_function.purge[0].function_name : null
-}

@@ -51,20 +51,3 @@ variable "ephemeral_name" {
   default     = null
 }
 
-variable "purge_job_zip" {
-  description = "Zip of backend/salt_purge (cloudfolio.packaging); null creates no purge job."
-  type        = string
-  default     = null
-}
-
-variable "purge_schedule" {
-  description = "EventBridge schedule of the salt purge job."
-  type        = string
-  default     = "rate(1 hour)"
-}
-
-variable "log_retention_days" {
-  description = "Retention of the purge job's log group."
-  type        = number
-  default     = 365
-}

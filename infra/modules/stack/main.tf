@@ -105,10 +105,7 @@ module "data" {
   name                = local.table_name
   deletion_protection = var.deletion_protection
   kms_key_arn         = var.table_kms_key_arn
-  # The purge job ships with the functions (the emulator stores Lambdas but cannot run them).
-  purge_job_zip      = var.enable_functions ? "${var.artifacts_dir}/salt_purge.zip" : null
-  log_retention_days = var.log_retention_days
-  tags               = var.tags
+  tags                = var.tags
 }
 
 module "resume" {
@@ -160,6 +157,56 @@ module "functions" {
   log_retention_days   = var.log_retention_days
   powertools_namespace = var.name_prefix
   tags                 = var.tags
+}
+
+# Scheduled jobs: the same function module, granted only the ephemeral table.
+module "jobs" {
+  source = "../functions"
+
+  create      = var.enable_functions
+  name_prefix = var.name_prefix
+  functions = {
+    # Deletes daily salts once their 48 h are over, without waiting for TTL (backend/salt_purge).
+    salt_purge = {
+      table_actions        = ["dynamodb:DeleteItem"]
+      async                = true
+      memory_size          = 128
+      timeout              = 60
+      reserved_concurrency = 1
+    }
+  }
+  artifacts_dir        = var.artifacts_dir
+  table_arn            = module.data.ephemeral_table_arn
+  environment          = { EPHEMERAL_TABLE_NAME = module.data.ephemeral_table_name }
+  log_retention_days   = var.log_retention_days
+  powertools_namespace = var.name_prefix
+  tags                 = var.tags
+}
+
+resource "aws_cloudwatch_event_rule" "salt_purge" {
+  count = var.enable_functions ? 1 : 0
+
+  name                = "${var.name_prefix}-salt-purge"
+  description         = "Delete daily salts whose 48 h are over."
+  schedule_expression = var.salt_purge_schedule
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "salt_purge" {
+  count = var.enable_functions ? 1 : 0
+
+  rule = aws_cloudwatch_event_rule.salt_purge[0].name
+  arn  = module.jobs.function_arns["salt_purge"]
+}
+
+resource "aws_lambda_permission" "salt_purge" {
+  count = var.enable_functions ? 1 : 0
+
+  statement_id  = "AllowEventBridgeSchedule"
+  action        = "lambda:InvokeFunction"
+  function_name = module.jobs.function_names["salt_purge"]
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.salt_purge[0].arn
 }
 
 module "api" {

@@ -86,6 +86,12 @@ variable "daily_page_view_limit" {
   default     = 10
 }
 
+variable "salt_purge_schedule" {
+  description = "EventBridge schedule of the job deleting daily salts older than 48 h."
+  type        = string
+  default     = "rate(1 hour)"
+}
+
 variable "throttling_rate_limit" {
   description = "API requests per second for a route without its own x-cloudfolio-throttle (every declared route has one)."
   type        = number
