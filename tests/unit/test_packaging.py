@@ -84,7 +84,7 @@ def test_the_edge_zip_imports_on_its_own(built, tmp_path: Path) -> None:
     with zipfile.ZipFile(built[packaging.EDGE_PACKAGE].path) as archive:
         archive.extractall(tmp_path)
     probe = (
-        "import sys; sys.path[:] = [p for p in sys.path if 'backend' not in p]\n"
+        "import sys; sys.path[:] = ['.', *(p for p in sys.path if 'backend' not in p)]\n"
         "import edge.origin_request, edge.release_mapping as m\n"
         "assert m.file_path('/%78/') == 'x/index.html'\n"
     )
