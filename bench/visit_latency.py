@@ -1,7 +1,8 @@
 """Latency of counted visits through the local gateway: POST /visits, then GET /visits.
 
 Starts a throwaway local stack (emulator, Terraform outputs, gateway, published site) on free
-ports, then sends each visit from its own loopback address (127.x.y.z), so every visit is a new
+ports, then sends each visit to the site's /api (the static server proxies it to the gateway, as
+CloudFront does in AWS) from its own loopback address (127.x.y.z), so every visit is a new
 reader and is counted, and prints p50/p99 per request kind. Run it on two checkouts to compare
 them side by side; the figures are only meaningful as ratios between runs on one machine.
 
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cloudfolio.local.stack import LocalStack, StackConfig  # noqa: E402
+from cloudfolio.local.static_server import API_PREFIX  # noqa: E402
 
 BROWSER_UA = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -38,6 +40,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def measure(api_url: str, visits: int, page: str) -> dict[str, list[float]]:
     parts = urlsplit(api_url)
+    prefix = parts.path.rstrip("/")
     body = json.dumps({"path": page}).encode()
     headers = {"Content-Type": "application/json", "User-Agent": BROWSER_UA}
     timings: dict[str, list[float]] = {"POST /visits": [], "GET /visits": []}
@@ -49,8 +52,8 @@ def measure(api_url: str, visits: int, page: str) -> dict[str, list[float]]:
             parts.hostname, parts.port, timeout=30, source_address=(reader, 0)
         )
         for name, method, target, payload in (
-            ("POST /visits", "POST", "/visits", body),
-            ("GET /visits", "GET", f"/visits?path={quote(page)}", None),
+            ("POST /visits", "POST", f"{prefix}/visits", body),
+            ("GET /visits", "GET", f"{prefix}/visits?path={quote(page)}", None),
         ):
             started = time.perf_counter()
             connection.request(method, target, body=payload, headers=headers)
@@ -80,8 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         stack = LocalStack(config, say=lambda _: None)
         try:
             info = stack.start()
-            measure(info.api_url, 20, args.page)  # warm every gateway worker
-            timings = measure(info.api_url, args.visits, args.page)
+            api = info.site_url + API_PREFIX
+            measure(api, 20, args.page)  # warm every gateway worker
+            timings = measure(api, args.visits, args.page)
         finally:
             stack.stop()
 

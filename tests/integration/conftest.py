@@ -130,7 +130,7 @@ def fresh_page(live_pages: list[str]) -> str:
 
 @pytest.fixture
 def unique_agent() -> str:
-    """A browser UA no other test used: same IP + new UA is a new visitor."""
+    """A browser UA no other test used."""
     return f"{BROWSER_UA} cf-test/{uuid.uuid4().hex[:8]}"
 
 
