@@ -23,11 +23,11 @@ MAX_FIELD_LENGTH = 1024
 OPTIONAL_FIELDS = ("referrer", "utm_source", "utm_medium", "utm_campaign")
 
 # A site path as location.pathname gives it: rooted, with no whitespace, control or invisible
-# formatting characters, lone surrogates, backslash, query or fragment. The character class is
-# spelled out (no \s) because regex engines disagree on what \s covers.
+# formatting characters, backslash, query or fragment. The character class is spelled out (no \s)
+# because regex engines disagree on what \s covers. A lone surrogate is left to the page check:
+# no page has one, so such a path is an unknown page.
 _NOT_IN_PATH = (
-    r"\x00-\x20\x7f-\xa0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff"
-    r"\ud800-\udfff?#\\"
+    r"\x00-\x20\x7f-\xa0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff?#\\"
 )
 
 
