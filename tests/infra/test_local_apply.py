@@ -313,13 +313,15 @@ def test_every_variable_a_handler_reads_directly_is_set(applied_local):
         assert not missing, f"{function} reads {sorted(missing)}, which Terraform does not set"
 
 
+def least_privilege_policy(aws_client, role: str) -> dict:
+    document = aws_client("iam").get_role_policy(RoleName=role, PolicyName="least-privilege")[
+        "PolicyDocument"
+    ]
+    return json.loads(urllib.parse.unquote(document)) if isinstance(document, str) else document
+
+
 def test_the_counter_reads_only_the_site_bucket_releases(applied_local, aws_client):
-    policy = aws_client("iam").get_role_policy(
-        RoleName="cloudfolio-local-counter", PolicyName="least-privilege"
-    )
-    document = policy["PolicyDocument"]
-    if isinstance(document, str):
-        document = json.loads(urllib.parse.unquote(document))
+    document = least_privilege_policy(aws_client, "cloudfolio-local-counter")
     (statement,) = [s for s in document["Statement"] if s.get("Sid") == "ReadLiveRelease"]
     assert statement["Action"] in ("s3:GetObject", ["s3:GetObject"])
     bucket = applied_local.outputs["site_bucket"]
@@ -358,12 +360,7 @@ def test_the_salt_purge_job_is_scheduled(applied_local, aws_client):
 
 
 def test_the_salt_purge_job_may_only_delete_from_the_ephemeral_table(applied_local, aws_client):
-    policy = aws_client("iam").get_role_policy(
-        RoleName="cloudfolio-local-salt_purge", PolicyName="least-privilege"
-    )
-    document = policy["PolicyDocument"]
-    if isinstance(document, str):
-        document = json.loads(urllib.parse.unquote(document))
+    document = least_privilege_policy(aws_client, "cloudfolio-local-salt_purge")
     (statement,) = [s for s in document["Statement"] if s.get("Sid") == "UseTable"]
     assert statement["Action"] in ("dynamodb:DeleteItem", ["dynamodb:DeleteItem"])
     ephemeral = aws_client("dynamodb").describe_table(

@@ -98,16 +98,20 @@ def api(local_stack: StackInfo) -> ApiClient:
     return ApiClient(api_base(local_stack), new_reader_address())
 
 
+def emulator(stack: StackInfo) -> dict[str, str]:
+    """boto3 arguments for the stack's AWS emulator."""
+    return {
+        "endpoint_url": stack.aws_endpoint,
+        "region_name": "us-east-1",
+        "aws_access_key_id": "test",
+        "aws_secret_access_key": "test",
+    }
+
+
 @pytest.fixture(scope="session")
 def live_pages(local_stack: StackInfo) -> list[str]:
     """URL paths of the HTML pages of the live release: what the counter counts."""
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=local_stack.aws_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    s3 = boto3.client("s3", **emulator(local_stack))
     bucket = local_stack.site_bucket
     release = s3.get_object(Bucket=bucket, Key="releases/LIVE")["Body"].read().decode().strip()
     manifest = json.loads(
@@ -138,13 +142,7 @@ class Tables:
     """Both tables of the stack, scanned together: what a rejected request must not change."""
 
     def __init__(self, local_stack: StackInfo) -> None:
-        dynamodb = boto3.resource(
-            "dynamodb",
-            endpoint_url=local_stack.aws_endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-        )
+        dynamodb = boto3.resource("dynamodb", **emulator(local_stack))
         assert local_stack.ephemeral_table_name, "the stack has no ephemeral table"
         self.tables = [
             dynamodb.Table(local_stack.table_name),
