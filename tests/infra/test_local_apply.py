@@ -322,7 +322,7 @@ def least_privilege_policy(aws_client, role: str) -> dict:
 
 def test_the_counter_reads_only_the_site_bucket_releases(applied_local, aws_client):
     document = least_privilege_policy(aws_client, "cloudfolio-local-counter")
-    (statement,) = [s for s in document["Statement"] if s.get("Sid") == "ReadLiveRelease"]
+    (statement,) = [s for s in document["Statement"] if s.get("Sid") == "ReadObjects"]
     assert statement["Action"] in ("s3:GetObject", ["s3:GetObject"])
     bucket = applied_local.outputs["site_bucket"]
     assert statement["Resource"] in (
