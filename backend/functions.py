@@ -11,4 +11,5 @@ FUNCTIONS: dict[str, str] = {
     "demo_destroy": "demo.destroy",
     "demo_status": "demo.status",
     "demo_cleanup": "demo.cleanup",
+    "salt_purge": "salt_purge.handler",
 }

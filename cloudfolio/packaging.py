@@ -26,9 +26,16 @@ LAMBDA_PLATFORM = "x86_64-manylinux2014"
 SHARED_PACKAGES = ("common",)
 # Functions that use another function's package as a library (one source for shared rules):
 # the resume download identifies visitors and robots exactly as the counter does.
-LIBRARY_PACKAGES: dict[str, tuple[str, ...]] = {"resume": ("counter",), "demo": ("counter",)}
+# The counter reads the live release's pages through the edge's release layout.
+LIBRARY_PACKAGES: dict[str, tuple[str, ...]] = {
+    "resume": ("counter",),
+    "demo": ("counter",),
+    "counter": ("edge",),
+}
 # Lambda@Edge: standard library and boto3 only (edge functions take no layers or variables).
 EDGE_PACKAGE = "edge"
+# The shared modules the edge imports (URL -> file mapping), and nothing else of common/.
+EDGE_SHARED_MODULES = ("common/__init__.py", "common/site_paths.py")
 # Provided by the Lambda runtime; bundling them would only add megabytes.
 RUNTIME_PROVIDED = (
     "boto3",
@@ -163,7 +170,7 @@ def _artifact(function: str, destination: Path) -> Artifact:
 
 
 def build_edge(out_dir: Path | None = None) -> Artifact:
-    """The origin-request Lambda@Edge: only its Python modules (handler edge.origin_request)."""
+    """The origin-request Lambda@Edge: its Python modules and the URL mapping it shares."""
     out_dir = out_dir or paths.LAMBDA_ARTIFACTS
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = [
@@ -171,6 +178,7 @@ def build_edge(out_dir: Path | None = None) -> Artifact:
         for name, source in _files_under(paths.BACKEND / EDGE_PACKAGE, prefix=f"{EDGE_PACKAGE}/")
         if source.suffix == ".py"
     ]
+    entries += [(name, paths.BACKEND / name) for name in EDGE_SHARED_MODULES]
     destination = out_dir / f"{EDGE_PACKAGE}.zip"
     _write_zip(destination, entries)
     return _artifact(EDGE_PACKAGE, destination)

@@ -26,3 +26,7 @@ def dynamodb_client() -> Any:
 
 def secrets_client() -> Any:
     return botocore.session.get_session().create_client("secretsmanager", config=CLIENT_CONFIG)
+
+
+def s3_client() -> Any:
+    return botocore.session.get_session().create_client("s3", config=CLIENT_CONFIG)

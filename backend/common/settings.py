@@ -20,6 +20,12 @@ RESUME_BUCKET = "RESUME_BUCKET"
 RESUME_KEY = "RESUME_KEY"
 # The analytics bus of the visit events; unset or empty sends none.
 EVENT_BUS_NAME = "EVENT_BUS_NAME"
+# Salts and visitor markers: the table without backups, where TTL and the purge job delete them.
+EPHEMERAL_TABLE_NAME = "EPHEMERAL_TABLE_NAME"
+# The site bucket, whose live release says which pages exist (and so which paths count).
+SITE_BUCKET = "SITE_BUCKET"
+# Views of one page one visitor may add per UTC day; more are answered but not counted.
+DAILY_PAGE_VIEW_LIMIT = "DAILY_PAGE_VIEW_LIMIT"
 
 ENV_VARS: tuple[str, ...] = (
     TABLE_NAME,
@@ -27,7 +33,11 @@ ENV_VARS: tuple[str, ...] = (
     SITE_ID,
     ORIGIN_SECRET_ID,
     EVENT_BUS_NAME,
+    EPHEMERAL_TABLE_NAME,
+    SITE_BUCKET,
+    DAILY_PAGE_VIEW_LIMIT,
 )
+DEFAULT_DAILY_PAGE_VIEW_LIMIT = 10
 
 
 class SettingsError(RuntimeError):
@@ -40,6 +50,10 @@ class Settings:
     cors_allowed_origins: tuple[str, ...]
     site_id: str
     event_bus_name: str | None = None
+    # Only the counter needs these; it checks them with require().
+    ephemeral_table_name: str | None = None
+    site_bucket: str | None = None
+    daily_page_view_limit: int = DEFAULT_DAILY_PAGE_VIEW_LIMIT
 
     @classmethod
     def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
@@ -47,12 +61,24 @@ class Settings:
         missing = [name for name in (TABLE_NAME, SITE_ID) if not env.get(name)]
         if missing:
             raise SettingsError(f"missing environment variable(s): {', '.join(missing)}")
+        limit = env.get(DAILY_PAGE_VIEW_LIMIT) or str(DEFAULT_DAILY_PAGE_VIEW_LIMIT)
+        if not limit.isdigit() or int(limit) < 1:
+            raise SettingsError(f"{DAILY_PAGE_VIEW_LIMIT} must be a whole number of at least 1")
         return cls(
             table_name=env[TABLE_NAME],
             cors_allowed_origins=allowed_origins_from_env(env),
             site_id=env[SITE_ID],
             event_bus_name=env.get(EVENT_BUS_NAME) or None,
+            ephemeral_table_name=env.get(EPHEMERAL_TABLE_NAME) or None,
+            site_bucket=env.get(SITE_BUCKET) or None,
+            daily_page_view_limit=int(limit),
         )
+
+    def require(self, *names: str) -> None:
+        """Fail clearly when a function that needs optional settings runs without them."""
+        missing = [name for name in names if not getattr(self, name.lower())]
+        if missing:
+            raise SettingsError(f"missing environment variable(s): {', '.join(missing)}")
 
 
 def allowed_origins_from_env(

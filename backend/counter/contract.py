@@ -1,4 +1,7 @@
-"""The counter API's payload schemas, for the routes' OpenAPI description."""
+"""The counter API's payload schemas, for the routes' OpenAPI description.
+
+The request rules come from counter.request, where the code checks them: nothing is restated.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +9,11 @@ from typing import Any
 
 from common.throttle import throttle
 
-from counter.request import MAX_BODY_BYTES, MAX_FIELD_LENGTH, MAX_PATH_LENGTH
+from counter.request import FIELD_RULE, MAX_BODY_BYTES, PATH_RULE
 
 JSON = "application/json"
-
-PATH_SCHEMA: dict[str, Any] = {
-    "type": "string",
-    "pattern": "^/(?!/)[^\\s?#\\\\]*$",
-    "maxLength": MAX_PATH_LENGTH,
-    "description": "The page's site path, as location.pathname gives it.",
-    "example": "/posts/hello-world/",
-}
-OPTIONAL_TEXT: dict[str, Any] = {"type": "string", "maxLength": MAX_FIELD_LENGTH}
+PATH_SCHEMA: dict[str, Any] = {**PATH_RULE.schema(), "example": "/posts/hello-world/"}
+OPTIONAL_TEXT: dict[str, Any] = FIELD_RULE.schema()
 
 VISIT_REQUEST: dict[str, Any] = {
     "type": "object",
@@ -66,6 +62,7 @@ def error(description: str) -> dict[str, Any]:
 COUNTS_RESPONSES: dict[int, Any] = {
     200: json_response("The current numbers.", COUNTS),
     400: error("Malformed JSON, or a missing or invalid path or field."),
+    404: error("The path is not a page of the live release (unknown_page)."),
     413: error("The body is larger than 4 KB."),
 }
 HEALTH_RESPONSES: dict[int, Any] = {200: json_response("The function is up.", HEALTH)}

@@ -1,12 +1,12 @@
-"""Counting days: UTC calendar days, and the ~48 h lifetime of anything keyed by one."""
+"""Counting days: UTC calendar days (their data's lifetime is in common.ephemeral)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
-# A day's salt and visitor markers outlive the day itself by one day, then DynamoDB's TTL
-# deletes them, so after 48 h nobody can link a visitor id to anything.
-RETENTION = timedelta(hours=48)
+# The lifetime of a day's data is declared with the ephemeral table; re-exported for the
+# functions that use the counter's visitor rules as a library.
+from common.ephemeral import expires_at as expires_at
 
 
 def utc_now() -> datetime:
@@ -15,9 +15,3 @@ def utc_now() -> datetime:
 
 def day_key(moment: datetime) -> str:
     return moment.astimezone(UTC).date().isoformat()
-
-
-def expires_at(day: str) -> int:
-    """Epoch seconds at which data of `day` is to be deleted."""
-    start = datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC)
-    return int((start + RETENTION).timestamp())

@@ -56,7 +56,10 @@ def health() -> dict[str, str]:
 @app.post(
     "/visits",
     summary="Count one page view and return the numbers",
-    description="Robots get the current numbers and are not counted.",
+    description=(
+        "Only pages of the live release count. Robots, and a visitor's views of a page beyond "
+        "the daily limit, get the current numbers and are not counted."
+    ),
     responses=contract.COUNTS_RESPONSES,
     cache_control="no-store",
 )
@@ -74,7 +77,10 @@ def record_visit() -> dict[str, int]:
             user_agent, client_ip, event.headers, hosts_of(counter.settings.cors_allowed_origins),
         )
     )  # fmt: skip
-    _count_metric("VisitCounted" if outcome.counted else "RobotVisitIgnored")
+    if outcome.counted:
+        _count_metric("VisitCounted")
+    else:
+        _count_metric("ViewOverDailyLimit" if outcome.over_limit else "RobotVisitIgnored")
     if outcome.new_visitor:
         _count_metric("NewVisitor")
     logger.debug(

@@ -9,7 +9,6 @@ that the caller passes in, so it runs unchanged inside Lambda@Edge.
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 import threading
 import time
@@ -18,7 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
+
+# URL path -> file is shared with the counter, which counts a page under the file served for it.
+from common.site_paths import INDEX_DOCUMENT as INDEX_DOCUMENT
+from common.site_paths import directory_index, file_path
 
 OBJECTS_PREFIX = "objects/"
 RELEASES_PREFIX = "releases/"
@@ -39,7 +42,6 @@ LIVE_KEY = "live"
 PREVIEW_KEY_PREFIX = "preview:"
 PREVIEWS_PREFIX = "previews/"
 NOT_FOUND_PAGE = "404.html"
-INDEX_DOCUMENT = "index.html"
 # UTC time to the millisecond plus a short manifest hash: sorts in publish order, even for
 # publishes within one second, and names the content.
 RELEASE_ID_PATTERN = re.compile(r"^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{8}$")
@@ -85,21 +87,6 @@ class Resolution:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _normalise(uri_path: str) -> str | None:
-    """Turn a URL path into a manifest path, or None if it tries to leave the site."""
-    decoded = unquote(uri_path.split("?", 1)[0].split("#", 1)[0])
-    if "\x00" in decoded:
-        return None
-    trailing = decoded.endswith("/")
-    parts = [part for part in decoded.split("/") if part not in ("", ".")]
-    if ".." in parts:
-        return None
-    joined = posixpath.join(*parts) if parts else ""
-    if not joined:
-        return INDEX_DOCUMENT
-    return f"{joined}/{INDEX_DOCUMENT}" if trailing else joined
-
-
 # Slashes and backslashes (raw or percent-encoded) at the start of a path would make a Location
 # header name another host ("//host", "/\\host"); they collapse to one slash. Twin of the JS.
 _LEADING_SEPARATORS = re.compile(r"^(?:[/\\]|%2[fF]|%5[cC])+")
@@ -124,20 +111,20 @@ def resolve(manifest: dict[str, Any], uri_path: str) -> Resolution:
     Anything else that is missing serves the site's 404 page with status 404.
     """
     files: dict[str, dict[str, Any]] = manifest["files"]
-    path = _normalise(uri_path)
+    path = file_path(uri_path)
     if path is not None:
         # `carried` holds the previous release's fingerprinted assets: a page loaded just before
         # a switch still gets the exact bytes it names, never the next release's.
         entry = files.get(path) or manifest.get("carried", {}).get(path)
         if entry is not None:
             return Resolution(200, object_key(entry["hash"]), path, _entry_headers(entry))
-        directory_index = f"{path}/{INDEX_DOCUMENT}"
-        if not path.endswith(INDEX_DOCUMENT) and directory_index in files:
+        index = directory_index(path)
+        if index is not None and index in files:
             location = safe_location(path + "/")
             return Resolution(
                 301,
                 None,
-                directory_index,
+                index,
                 {"location": location, "cache-control": NOT_FOUND_CACHE_CONTROL},
             )
     page = files.get(NOT_FOUND_PAGE)

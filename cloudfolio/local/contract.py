@@ -74,6 +74,7 @@ class StackInfo:
     resume_key: str | None = None
     # Function -> the variables Terraform set on it, for tools that run a handler in-process.
     function_environments: dict[str, dict[str, str]] = field(default_factory=dict)
+    ephemeral_table_name: str | None = None
 
     @classmethod
     def read(cls, state_dir: Path = paths.LOCAL_STATE) -> StackInfo:

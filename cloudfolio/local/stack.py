@@ -167,6 +167,7 @@ class LocalStack:
             resume_bucket=outputs.get("resume_bucket"),
             resume_key=outputs.get("resume_key"),
             function_environments=outputs["function_environments"],
+            ephemeral_table_name=outputs.get("ephemeral_table_name"),
         )
         self.info.write(cfg.state_dir)
         return self.info

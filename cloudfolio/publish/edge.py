@@ -18,6 +18,9 @@ EDGE_DIR = paths.BACKEND / "edge"
 def _load_edge_package() -> None:
     if "edge" in sys.modules:
         return
+    # The edge maps URLs with common/site_paths.py, the module it shares with the counter.
+    if str(paths.BACKEND) not in sys.path:
+        sys.path.append(str(paths.BACKEND))
     spec = importlib.util.spec_from_file_location(
         "edge", EDGE_DIR / "__init__.py", submodule_search_locations=[str(EDGE_DIR)]
     )

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from cloudfolio import api_description, environments, terraform
-from tests.infra import plan_cache
 from cloudfolio.local.emulator import running_emulator
+from tests.infra import plan_cache
 
 REPO = Path(__file__).resolve().parents[2]
 OPENAPI = REPO / "backend" / "openapi.json"

@@ -179,10 +179,15 @@ def test_each_role_grants_exactly_the_table_actions_its_code_calls(applied_local
         granted = {table["Action"]} if isinstance(table["Action"], str) else set(table["Action"])
         assert granted == table_actions_in_code(function), role
         if granted:
-            table_arn = aws_client("dynamodb").describe_table(
-                TableName=applied_local.outputs["table_name"]
-            )["Table"]["TableArn"]
-            assert table["Resource"] in (table_arn, [table_arn]), "table access beyond the table"
+            table_arns = sorted(
+                aws_client("dynamodb").describe_table(TableName=applied_local.outputs[name])[
+                    "Table"
+                ]["TableArn"]
+                for name in ("table_name", "ephemeral_table_name")
+            )
+            resources = table["Resource"]
+            resources = [resources] if isinstance(resources, str) else resources
+            assert sorted(resources) == table_arns, "table access beyond the two tables"
         wildcard = [s for s in document["Statement"] if s["Resource"] in ("*", ["*"])]
         assert [s["Sid"] for s in wildcard] == ["SendTraces"], "only X-Ray may use Resource *"
 
@@ -306,3 +311,59 @@ def test_every_variable_a_handler_reads_directly_is_set(applied_local):
         read = {name for path in sources for name in ENV_READ.findall(path.read_text())}
         missing = read - set(environment) - RUNTIME_PROVIDED_VARS
         assert not missing, f"{function} reads {sorted(missing)}, which Terraform does not set"
+
+
+def least_privilege_policy(aws_client, role: str) -> dict:
+    document = aws_client("iam").get_role_policy(RoleName=role, PolicyName="least-privilege")[
+        "PolicyDocument"
+    ]
+    return json.loads(urllib.parse.unquote(document)) if isinstance(document, str) else document
+
+
+def test_the_counter_reads_only_the_site_bucket_releases(applied_local, aws_client):
+    document = least_privilege_policy(aws_client, "cloudfolio-local-counter")
+    (statement,) = [s for s in document["Statement"] if s.get("Sid") == "ReadObjects"]
+    assert statement["Action"] in ("s3:GetObject", ["s3:GetObject"])
+    bucket = applied_local.outputs["site_bucket"]
+    assert statement["Resource"] in (
+        f"arn:aws:s3:::{bucket}/releases/*",
+        [f"arn:aws:s3:::{bucket}/releases/*"],
+    )
+
+
+def test_the_ephemeral_table_has_no_backups_and_the_counts_do(applied_local, aws_client):
+    dynamodb = aws_client("dynamodb")
+
+    def pitr(table: str) -> str:
+        backups = dynamodb.describe_continuous_backups(TableName=table)
+        description = backups["ContinuousBackupsDescription"]
+        return description["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"]
+
+    assert pitr(applied_local.outputs["table_name"]) == "ENABLED"
+    assert pitr(applied_local.outputs["ephemeral_table_name"]) == "DISABLED"
+    ttl = dynamodb.describe_time_to_live(TableName=applied_local.outputs["ephemeral_table_name"])
+    assert ttl["TimeToLiveDescription"]["AttributeName"] == schema.TTL_ATTRIBUTE
+
+
+def test_the_salt_purge_job_is_scheduled(applied_local, aws_client):
+    (rule,) = aws_client("events").list_rules(NamePrefix="cloudfolio-local-salt-purge")["Rules"]
+    assert rule["ScheduleExpression"] == "rate(1 hour)"
+    (target,) = aws_client("events").list_targets_by_rule(Rule=rule["Name"])["Targets"]
+    lambda_client = aws_client("lambda")
+    config = lambda_client.get_function_configuration(FunctionName="cloudfolio-local-salt_purge")
+    assert target["Arn"] == config["FunctionArn"]
+    assert config["Handler"] == "salt_purge.handler.lambda_handler"
+    assert (
+        config["Environment"]["Variables"]["EPHEMERAL_TABLE_NAME"]
+        == (applied_local.outputs["ephemeral_table_name"])
+    )
+
+
+def test_the_salt_purge_job_may_only_delete_from_the_ephemeral_table(applied_local, aws_client):
+    document = least_privilege_policy(aws_client, "cloudfolio-local-salt_purge")
+    (statement,) = [s for s in document["Statement"] if s.get("Sid") == "UseTable"]
+    assert statement["Action"] in ("dynamodb:DeleteItem", ["dynamodb:DeleteItem"])
+    ephemeral = aws_client("dynamodb").describe_table(
+        TableName=applied_local.outputs["ephemeral_table_name"]
+    )["Table"]["TableArn"]
+    assert statement["Resource"] in (ephemeral, [ephemeral])

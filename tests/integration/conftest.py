@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import random
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -80,30 +81,78 @@ class ApiClient:
         return reply.json()
 
 
-@pytest.fixture(scope="session")
-def api(local_stack: StackInfo) -> ApiClient:
-    return ApiClient(api_base(local_stack))
+def new_reader_address() -> str:
+    """A loopback address of its own (127.0.0.0/8 is all loopback): a new reader for the API."""
+    return f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+
+
+def new_reader_addresses(count: int) -> list[str]:
+    """`count` distinct loopback addresses in a /16 no other test is likely to use."""
+    base = f"127.{random.randint(1, 99)}"
+    return [f"{base}.{number // 250}.{number % 250 + 1}" for number in range(count)]
 
 
 @pytest.fixture
-def fresh_page() -> str:
-    """A path no other test has counted, so assertions on page_views are exact."""
-    return f"/posts/test-{uuid.uuid4().hex[:8]}/"
+def api(local_stack: StackInfo) -> ApiClient:
+    """A client from an address no other test uses, so daily limits and visitors start fresh."""
+    return ApiClient(api_base(local_stack), new_reader_address())
+
+
+def emulator(stack: StackInfo) -> dict[str, str]:
+    """boto3 arguments for the stack's AWS emulator."""
+    return {
+        "endpoint_url": stack.aws_endpoint,
+        "region_name": "us-east-1",
+        "aws_access_key_id": "test",
+        "aws_secret_access_key": "test",
+    }
+
+
+@pytest.fixture(scope="session")
+def live_pages(local_stack: StackInfo) -> list[str]:
+    """URL paths of the HTML pages of the live release: what the counter counts."""
+    s3 = boto3.client("s3", **emulator(local_stack))
+    bucket = local_stack.site_bucket
+    release = s3.get_object(Bucket=bucket, Key="releases/LIVE")["Body"].read().decode().strip()
+    manifest = json.loads(
+        s3.get_object(Bucket=bucket, Key=f"releases/{release}.json")["Body"].read()
+    )
+    pages = [
+        "/" + path.removesuffix("index.html")
+        for path, entry in manifest["files"].items()
+        if entry["content_type"].startswith("text/html") and path != "404.html"
+    ]
+    assert len(pages) >= 4, pages
+    return sorted(pages)
+
+
+@pytest.fixture
+def fresh_page(live_pages: list[str]) -> str:
+    """A page of the live release. Others count it too, so assertions compare before and after."""
+    return random.choice(live_pages)
 
 
 @pytest.fixture
 def unique_agent() -> str:
-    """A browser UA no other test used: same IP + new UA is a new visitor."""
+    """A browser UA no other test used."""
     return f"{BROWSER_UA} cf-test/{uuid.uuid4().hex[:8]}"
 
 
+class Tables:
+    """Both tables of the stack, scanned together: what a rejected request must not change."""
+
+    def __init__(self, local_stack: StackInfo) -> None:
+        dynamodb = boto3.resource("dynamodb", **emulator(local_stack))
+        assert local_stack.ephemeral_table_name, "the stack has no ephemeral table"
+        self.tables = [
+            dynamodb.Table(local_stack.table_name),
+            dynamodb.Table(local_stack.ephemeral_table_name),
+        ]
+
+    def scan(self, **kwargs: Any) -> dict[str, Any]:
+        return {"Items": [i for t in self.tables for i in t.scan(**kwargs)["Items"]]}
+
+
 @pytest.fixture(scope="session")
-def table(local_stack: StackInfo):
-    dynamodb = boto3.resource(
-        "dynamodb",
-        endpoint_url=local_stack.aws_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
-    return dynamodb.Table(local_stack.table_name)
+def table(local_stack: StackInfo) -> Tables:
+    return Tables(local_stack)

@@ -7,7 +7,7 @@ import importlib.util
 import itertools
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -22,6 +22,23 @@ from moto import mock_aws
 
 BACKEND = Path(__file__).resolve().parents[2] / "backend"
 TABLE = "cloudfolio-test"
+EPHEMERAL_TABLE = "cloudfolio-test-ephemeral"
+SITE_BUCKET = "cloudfolio-test-site"
+# The HTML pages of the live release the unit tests count (besides the home page).
+PAGES = (
+    "index.html",
+    "posts/a/index.html",
+    "posts/hello-world/index.html",
+    "a/index.html",
+    "b/index.html",
+    "c/index.html",
+    "d/index.html",
+    "p/index.html",
+    "x/index.html",
+    "warm-up/index.html",
+    "traced/index.html",
+    "about.html",
+)
 SITE_ID = "test-site"
 SITE_ORIGIN = "https://site.example"
 SECOND_ORIGIN = "https://www.site.example"
@@ -31,6 +48,7 @@ BROWSER_UA = (
 )
 CLIENT_IP = "198.51.100.23"
 _copies = itertools.count()
+_releases = itertools.count(1)
 
 
 @dataclass
@@ -124,6 +142,8 @@ def invoke(module: ModuleType, event: dict[str, Any]) -> Reply:
 def counter_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     env = {
         settings.TABLE_NAME: TABLE,
+        settings.EPHEMERAL_TABLE_NAME: EPHEMERAL_TABLE,
+        settings.SITE_BUCKET: SITE_BUCKET,
         settings.SITE_ID: SITE_ID,
         settings.CORS_ALLOWED_ORIGINS: f"{SITE_ORIGIN}, {SECOND_ORIGIN}/",
         "AWS_DEFAULT_REGION": "us-east-1",
@@ -135,22 +155,19 @@ def counter_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     # moto intercepts AWS endpoints only; an emulator URL from the shell would bypass it.
-    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
+    for name in (
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_DYNAMODB",
+        "AWS_ENDPOINT_URL_S3",
+        "AWS_PROFILE",
+        settings.DAILY_PAGE_VIEW_LIMIT,
+    ):
         monkeypatch.delenv(name, raising=False)
     return env
 
 
-@pytest.fixture
-def counter_table(counter_env: dict[str, str]) -> Iterator[Any]:
-    """The single table, keyed as backend/common/schema.py declares, in moto."""
-    with mock_aws():
-        client = boto3.client("dynamodb")
-        create_table(client)
-        yield client
-
-
 def create_table(client: Any, name: str = TABLE) -> None:
-    """The single table as infra/modules/data declares it."""
+    """A table keyed as backend/common/schema.py declares, with TTL on (both tables are)."""
     client.create_table(
         TableName=name,
         KeySchema=[
@@ -169,8 +186,51 @@ def create_table(client: Any, name: str = TABLE) -> None:
     )
 
 
+def release_objects(pages: Iterable[str], preview: bool = False) -> dict[str, bytes]:
+    """The manifest (and, unless a preview, the live pointer) of a release of `pages`, plus a
+    stylesheet and the 404 page, keyed as publish writes them to the site bucket."""
+    html = {"content_type": "text/html; charset=utf-8", "cache_control": "no-cache"}
+    files = {page: {"hash": "0" * 64, "size": 1, **html} for page in pages}
+    files["404.html"] = {"hash": "1" * 64, "size": 1, **html}
+    files["theme/css/style.css"] = {
+        "hash": "2" * 64,
+        "size": 1,
+        "content_type": "text/css",
+        "cache_control": "public, max-age=31536000, immutable",
+    }
+    release = f"20260101T000000.{next(_releases) % 1000:03d}Z-0123abcd"
+    manifest = {"format": 1, "release": release, "preview": preview, "files": files}
+    objects = {f"releases/{release}.json": json.dumps(manifest).encode()}
+    if not preview:
+        objects["releases/LIVE"] = f"{release}\n".encode()
+    return objects
+
+
+def publish_pages(s3: Any, pages: Iterable[str], preview: bool = False) -> None:
+    for key, body in release_objects(pages, preview).items():
+        s3.put_object(Bucket=SITE_BUCKET, Key=key, Body=body)
+
+
+@pytest.fixture
+def counter_table(counter_env: dict[str, str]) -> Iterator[Any]:
+    """The counts table and the ephemeral table, and the site's live release, in moto."""
+    with mock_aws():
+        client = boto3.client("dynamodb")
+        create_table(client, TABLE)
+        create_table(client, EPHEMERAL_TABLE)
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket=SITE_BUCKET)
+        publish_pages(s3, PAGES)
+        yield client
+
+
 def scan(table: Any) -> list[dict[str, Any]]:
-    return table.scan(TableName=TABLE, ConsistentRead=True)["Items"]
+    """Every item of both tables: what a rejected request must leave unchanged."""
+    return [*scan_table(table, TABLE), *scan_table(table, EPHEMERAL_TABLE)]
+
+
+def scan_table(client: Any, name: str) -> list[dict[str, Any]]:
+    return client.scan(TableName=name, ConsistentRead=True)["Items"]
 
 
 @pytest.fixture

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 
+import jsonschema
 import pytest
 
+from cloudfolio.api_description import API_DESCRIPTION
 from tests.unit.conftest import (
     SECOND_ORIGIN,
     SITE_ORIGIN,
@@ -37,7 +40,7 @@ def test_post_counts_and_get_reads_without_counting(counter, counter_table) -> N
 
 
 def test_get_of_an_unvisited_page_is_zero_and_stores_nothing(counter, counter_table) -> None:
-    reply = invoke(counter, api_event("GET", "/visits", query={"path": "/never/"}))
+    reply = invoke(counter, api_event("GET", "/visits", query={"path": "/d/"}))
     assert reply.status == 200
     assert reply.body == {"views": 0, "page_views": 0, "visitors": 0}
     assert scan(counter_table) == []
@@ -80,8 +83,8 @@ BAD_REQUESTS = {
     "absolute url": (
         "POST", "/visits", '{"path": "https://evil.example/"}', None, 400, "invalid_path",
     ),
-    "scheme relative": (
-        "POST", "/visits", '{"path": "//evil.example/"}', None, 400, "invalid_path",
+    "scheme relative, not a page": (
+        "POST", "/visits", '{"path": "//evil.example/"}', None, 404, "unknown_page",
     ),
     "query in path": ("POST", "/visits", '{"path": "/x/?a=1"}', None, 400, "invalid_path"),
     "fragment in path": ("POST", "/visits", '{"path": "/x/#top"}', None, 400, "invalid_path"),
@@ -207,3 +210,93 @@ def test_the_handler_imports_without_configuration_and_fails_clearly_without_it(
     reply = invoke(module, api_event("POST", "/visits", {"path": "/x/"}))
     assert reply.status == 500
     assert reply.body["error"] == "internal_error"
+
+
+DEEP_JSON = '{"path": "/a/", "x": ' + "[" * 1100 + "1" + "]" * 1100 + "}"
+
+
+@pytest.mark.parametrize("body", [DEEP_JSON, '{"path": "/a/", "x": ' + "{" * 1100])
+def test_deeply_nested_json_is_a_400_not_a_500_and_logs_no_error(
+    counter, counter_table, caplog, capfd, body
+) -> None:
+    assert len(body.encode()) < 4096
+    reply = invoke(counter, api_event("POST", "/visits", body))
+    assert reply.status == 400
+    assert reply.body["error"] == "invalid_json"
+    assert scan(counter_table) == []
+    output = capfd.readouterr()
+    assert '"level":"ERROR"' not in output.out + output.err
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def operation(method: str, path: str) -> dict:
+    return json.loads(API_DESCRIPTION.read_text())["paths"][path][method]
+
+
+# Bodies around every edge of the rules: the description and the code must agree on each.
+CANDIDATE_BODIES = [
+    {"path": "/a/"},
+    {"path": "//a/"},
+    {"path": "/%61/"},
+    {"path": "/a"},
+    {"path": "/" + "a" * 511},
+    {"path": "/" + "a" * 512},
+    {"path": "/a\x01/"},
+    {"path": "/a\x7f/"},
+    {"path": "/a\u200b/"},
+    {"path": "/a\u2028/"},
+    {"path": "/a\ufeff/"},
+    {"path": "/a\ud800/"},
+    {"path": "/a\n"},
+    {"path": "/a /"},
+    {"path": "/a\\b/"},
+    {"path": "/a?b"},
+    {"path": "/a#b"},
+    {"path": "/é/"},
+    {"path": "a/"},
+    {"path": ""},
+    {"path": 7},
+    {},
+    {"path": "/a/", "referrer": None, "utm_source": None},
+    {"path": "/a/", "referrer": "r" * 1024},
+    {"path": "/a/", "referrer": "r" * 1025},
+    {"path": "/a/", "utm_campaign": 5},
+    {"path": "/a/", "extra": [1, 2]},
+]
+
+
+@pytest.mark.parametrize("body", CANDIDATE_BODIES, ids=range(len(CANDIDATE_BODIES)))
+def test_the_description_and_the_code_accept_the_same_bodies(counter, body) -> None:
+    schema = operation("post", "/visits")["requestBody"]["content"]["application/json"]["schema"]
+    described_valid = jsonschema.Draft202012Validator(schema).is_valid(body)
+    reply = invoke(counter, api_event("POST", "/visits", json.dumps(body)))
+    assert reply.status != 500
+    assert (reply.status != 400) == described_valid, (body, reply.body)
+
+
+@pytest.mark.parametrize("body", CANDIDATE_BODIES[:20], ids=range(20))
+def test_the_description_and_the_code_accept_the_same_query_paths(counter, body) -> None:
+    path = body.get("path")
+    # A query string is UTF-8 bytes: it cannot carry a lone surrogate.
+    if not isinstance(path, str) or any("\ud800" <= char <= "\udfff" for char in path):
+        return
+    (parameter,) = operation("get", "/visits")["parameters"]
+    described_valid = jsonschema.Draft202012Validator(parameter["schema"]).is_valid(path)
+    reply = invoke(counter, api_event("GET", "/visits", query={"path": path}))
+    assert (reply.status != 400) == described_valid, (path, reply.body)
+
+
+def test_the_description_takes_the_path_rule_from_the_code() -> None:
+    from counter.request import PATH_RULE
+
+    schema = operation("post", "/visits")["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["properties"]["path"]["pattern"] == PATH_RULE.pattern
+    assert schema["properties"]["path"]["maxLength"] == PATH_RULE.max_length
+
+
+def test_counter_operations_declare_their_throttle() -> None:
+    for method, path in (("post", "/visits"), ("get", "/visits"), ("get", "/health")):
+        assert operation(method, path)["x-cloudfolio-throttle"] == {
+            "rate_limit": 100,
+            "burst_limit": 200,
+        }

@@ -19,14 +19,10 @@ from tests.unit import conftest
 
 with mock_aws():
     import boto3
-    boto3.client("dynamodb").create_table(
-        TableName=conftest.TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
-                   {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                              {"AttributeName": "sk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    conftest.create_table(boto3.client("dynamodb"), conftest.TABLE)
+    conftest.create_table(boto3.client("dynamodb"), conftest.EPHEMERAL_TABLE)
+    boto3.client("s3").create_bucket(Bucket=conftest.SITE_BUCKET)
+    conftest.publish_pages(boto3.client("s3"), conftest.PAGES)
     module = load_function("counter")
     assert not module.tracer.disabled, "tracing should be on in Lambda"
     reply = invoke(module, api_event("POST", "/visits", {"path": "/traced/"}))
@@ -46,6 +42,8 @@ def _env(**extra: str) -> dict[str, str]:
         AWS_ACCESS_KEY_ID="testing",
         AWS_SECRET_ACCESS_KEY="testing",
         TABLE_NAME="cloudfolio-test",
+        EPHEMERAL_TABLE_NAME="cloudfolio-test-ephemeral",
+        SITE_BUCKET="cloudfolio-test-site",
         SITE_ID="test-site",
         **extra,
     )

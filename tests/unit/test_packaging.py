@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -70,10 +72,32 @@ def test_entries_are_sorted_with_fixed_times_and_modes(built) -> None:
     assert {i.external_attr >> 16 for i in infos} == {0o644}
 
 
-def test_edge_zip_holds_only_the_edge_modules(built) -> None:
+def test_edge_zip_holds_only_the_edge_modules_and_the_shared_url_mapping(built) -> None:
     entries = names(built[packaging.EDGE_PACKAGE])
     assert "edge/origin_request.py" in entries
-    assert all(e.startswith("edge/") and e.endswith(".py") for e in entries)
+    shared = [e for e in entries if not e.startswith("edge/")]
+    assert shared == list(packaging.EDGE_SHARED_MODULES)
+    assert all(e.endswith(".py") for e in entries)
+
+
+def test_the_edge_zip_imports_on_its_own(built, tmp_path: Path) -> None:
+    with zipfile.ZipFile(built[packaging.EDGE_PACKAGE].path) as archive:
+        archive.extractall(tmp_path)
+    probe = (
+        "import sys; sys.path[:] = ['.', *(p for p in sys.path if 'backend' not in p)]\n"
+        "import edge.origin_request, edge.release_mapping as m\n"
+        "assert m.file_path('/%78/') == 'x/index.html'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", probe], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_counter_zip_carries_the_release_layout_it_reads(built) -> None:
+    entries = names(built["counter"])
+    assert "edge/release_mapping.py" in entries
+    assert "common/site_paths.py" in entries
 
 
 def test_unknown_function_is_a_clear_error(tmp_path: Path) -> None:

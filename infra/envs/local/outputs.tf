@@ -47,3 +47,8 @@ output "analytics" {
   description = "The visit lake on the emulator, and the local relay's queue."
   value       = module.stack.analytics
 }
+
+output "ephemeral_table_name" {
+  description = "Ephemeral table: daily salts and visitor markers (no backups)."
+  value       = module.stack.ephemeral_table_name
+}

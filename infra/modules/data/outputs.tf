@@ -16,3 +16,14 @@ output "key_schema" {
     ttl_attribute = var.ttl_attribute
   }
 }
+
+output "ephemeral_table_name" {
+  description = "Name of the ephemeral table (EPHEMERAL_TABLE_NAME)."
+  value       = aws_dynamodb_table.ephemeral.name
+}
+
+output "ephemeral_table_arn" {
+  description = "ARN of the ephemeral table, for least-privilege IAM statements."
+  value       = aws_dynamodb_table.ephemeral.arn
+}
+

@@ -44,3 +44,10 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "ephemeral_name" {
+  description = "Name of the ephemeral table (salts, visitor markers; no backups); null is <name>-ephemeral."
+  type        = string
+  default     = null
+}
+

@@ -104,7 +104,7 @@ data "aws_iam_policy_document" "function" {
     content {
       sid       = "UseTable"
       actions   = each.value.table_actions
-      resources = [var.table_arn]
+      resources = compact([var.table_arn, var.ephemeral_table_arn])
       dynamic "condition" {
         for_each = length(each.value.table_leading_keys) > 0 ? [1] : []
         content {

@@ -78,6 +78,12 @@ variable "secret_arns" {
   default     = []
 }
 
+variable "ephemeral_table_arn" {
+  description = "ARN of the ephemeral table (salts, visitor markers); granted with the same table_actions."
+  type        = string
+  default     = null
+}
+
 variable "environment" {
   description = "Environment variables every function gets (backend/common/settings.py ENV_VARS)."
   type        = map(string)

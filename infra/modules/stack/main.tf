@@ -2,6 +2,7 @@
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
+data "aws_partition" "current" {}
 
 locals {
   openapi    = jsondecode(file(var.openapi_path))
@@ -48,6 +49,8 @@ locals {
   }
   resource_s3_objects = {
     resume = [module.resume.pdf_object_arn]
+    # Only pages of the live release count: the counter reads the pointer and manifests.
+    counter = ["arn:${data.aws_partition.current.partition}:s3:::${local.site_bucket}/releases/*"]
   }
   functions = {
     for name, settings in local.base_function_settings : name => merge(settings, {
@@ -71,11 +74,14 @@ locals {
 
   # backend/common/settings.py ENV_VARS; tests/infra checks this map covers them all.
   shared_environment = {
-    TABLE_NAME           = module.data.table_name
-    CORS_ALLOWED_ORIGINS = join(",", local.cors_allowed_origins)
-    SITE_ID              = var.site_id
-    ORIGIN_SECRET_ID     = module.api.origin_secret_name != null ? module.api.origin_secret_name : ""
-    EVENT_BUS_NAME       = module.analytics.event_bus_name
+    TABLE_NAME            = module.data.table_name
+    CORS_ALLOWED_ORIGINS  = join(",", local.cors_allowed_origins)
+    SITE_ID               = var.site_id
+    ORIGIN_SECRET_ID      = module.api.origin_secret_name != null ? module.api.origin_secret_name : ""
+    EVENT_BUS_NAME        = module.analytics.event_bus_name
+    EPHEMERAL_TABLE_NAME  = module.data.ephemeral_table_name
+    SITE_BUCKET           = local.site_bucket
+    DAILY_PAGE_VIEW_LIMIT = tostring(var.daily_page_view_limit)
   }
 }
 
@@ -146,10 +152,61 @@ module "functions" {
   table_arn            = module.data.table_arn
   secret_arns          = compact([module.api.origin_secret_arn])
   event_bus_arn        = module.analytics.event_bus_arn
+  ephemeral_table_arn  = module.data.ephemeral_table_arn
   environment          = local.shared_environment
   log_retention_days   = var.log_retention_days
   powertools_namespace = var.name_prefix
   tags                 = var.tags
+}
+
+# Scheduled jobs: the same function module, granted only the ephemeral table.
+module "jobs" {
+  source = "../functions"
+
+  create      = var.enable_functions
+  name_prefix = var.name_prefix
+  functions = {
+    # Deletes daily salts once their 48 h are over, without waiting for TTL (backend/salt_purge).
+    salt_purge = {
+      table_actions        = ["dynamodb:DeleteItem"]
+      async                = true
+      memory_size          = 128
+      timeout              = 60
+      reserved_concurrency = 1
+    }
+  }
+  artifacts_dir        = var.artifacts_dir
+  table_arn            = module.data.ephemeral_table_arn
+  environment          = { EPHEMERAL_TABLE_NAME = module.data.ephemeral_table_name }
+  log_retention_days   = var.log_retention_days
+  powertools_namespace = var.name_prefix
+  tags                 = var.tags
+}
+
+resource "aws_cloudwatch_event_rule" "salt_purge" {
+  count = var.enable_functions ? 1 : 0
+
+  name                = "${var.name_prefix}-salt-purge"
+  description         = "Delete daily salts whose 48 h are over."
+  schedule_expression = var.salt_purge_schedule
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "salt_purge" {
+  count = var.enable_functions ? 1 : 0
+
+  rule = aws_cloudwatch_event_rule.salt_purge[0].name
+  arn  = module.jobs.function_arns["salt_purge"]
+}
+
+resource "aws_lambda_permission" "salt_purge" {
+  count = var.enable_functions ? 1 : 0
+
+  statement_id  = "AllowEventBridgeSchedule"
+  action        = "lambda:InvokeFunction"
+  function_name = module.jobs.function_names["salt_purge"]
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.salt_purge[0].arn
 }
 
 module "api" {

@@ -3,6 +3,11 @@ output "table_name" {
   value       = module.data.table_name
 }
 
+output "ephemeral_table_name" {
+  description = "Name of the ephemeral table (salts, visitor markers; no backups)."
+  value       = module.data.ephemeral_table_name
+}
+
 output "table_key_schema" {
   description = "Partition key, sort key and TTL attribute of the table."
   value       = module.data.key_schema

@@ -80,6 +80,18 @@ variable "resume_force_destroy" {
   default     = false
 }
 
+variable "daily_page_view_limit" {
+  description = "Views of one page one visitor may add per UTC day (DAILY_PAGE_VIEW_LIMIT)."
+  type        = number
+  default     = 10
+}
+
+variable "salt_purge_schedule" {
+  description = "EventBridge schedule of the job deleting daily salts older than 48 h."
+  type        = string
+  default     = "rate(1 hour)"
+}
+
 variable "throttling_rate_limit" {
   description = "API requests per second for a route without its own x-cloudfolio-throttle (every declared route has one)."
   type        = number
