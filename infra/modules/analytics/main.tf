@@ -67,9 +67,10 @@ data "aws_iam_policy_document" "events_assume" {
 }
 
 resource "aws_iam_role" "events" {
-  name               = "${var.name_prefix}-visits-events"
-  assume_role_policy = data.aws_iam_policy_document.events_assume.json
-  tags               = var.tags
+  name                 = "${var.name_prefix}-visits-events"
+  assume_role_policy   = data.aws_iam_policy_document.events_assume.json
+  permissions_boundary = var.permissions_boundary
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "events" {
@@ -155,9 +156,10 @@ data "aws_iam_policy_document" "firehose_assume" {
 }
 
 resource "aws_iam_role" "firehose" {
-  name               = "${var.name_prefix}-visits-firehose"
-  assume_role_policy = data.aws_iam_policy_document.firehose_assume.json
-  tags               = var.tags
+  name                 = "${var.name_prefix}-visits-firehose"
+  assume_role_policy   = data.aws_iam_policy_document.firehose_assume.json
+  permissions_boundary = var.permissions_boundary
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "firehose" {

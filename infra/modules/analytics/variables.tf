@@ -86,3 +86,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "permissions_boundary" {
+  description = "Permissions boundary for the roles this module creates (the ci module's; required when the deploy role applies)."
+  type        = string
+  default     = null
+}

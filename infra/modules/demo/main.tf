@@ -162,9 +162,10 @@ data "aws_iam_policy_document" "assume_lambda" {
 resource "aws_iam_role" "cleanup" {
   count = var.create_cleanup_function ? 1 : 0
 
-  name               = local.cleanup_name
-  assume_role_policy = data.aws_iam_policy_document.assume_lambda.json
-  tags               = var.tags
+  name                 = local.cleanup_name
+  assume_role_policy   = data.aws_iam_policy_document.assume_lambda.json
+  permissions_boundary = var.permissions_boundary
+  tags                 = var.tags
 }
 
 resource "aws_cloudwatch_log_group" "cleanup" {
@@ -313,9 +314,10 @@ data "aws_iam_policy_document" "assume_scheduler" {
 resource "aws_iam_role" "scheduler" {
   count = var.enable_schedules ? 1 : 0
 
-  name               = "${var.name_prefix}-demo-scheduler"
-  assume_role_policy = data.aws_iam_policy_document.assume_scheduler.json
-  tags               = var.tags
+  name                 = "${var.name_prefix}-demo-scheduler"
+  assume_role_policy   = data.aws_iam_policy_document.assume_scheduler.json
+  permissions_boundary = var.permissions_boundary
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "scheduler" {

@@ -89,6 +89,7 @@ module "analytics" {
   source = "../analytics"
 
   name_prefix                = var.name_prefix
+  permissions_boundary       = local.permissions_boundary
   lake_bucket_name           = "${var.name_prefix}-lake-${data.aws_caller_identity.current.account_id}"
   retention_days             = var.analytics_retention_days
   expire_objects             = var.analytics_expire_objects
@@ -122,6 +123,7 @@ module "demo" {
   count  = var.enable_demo ? 1 : 0
 
   name_prefix             = var.name_prefix
+  permissions_boundary    = local.permissions_boundary
   table_arn               = module.data.table_arn
   environment             = local.shared_environment
   artifacts_dir           = var.artifacts_dir
