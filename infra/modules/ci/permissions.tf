@@ -23,7 +23,30 @@ locals {
     web_acls    = "arn:${local.partition}:wafv2:us-east-1:${local.account}:global/*/${local.prefix}-*/*"
     managed_rs  = "arn:${local.partition}:wafv2:us-east-1:${local.account}:global/managedruleset/*/*"
     state       = "arn:${local.partition}:s3:::${var.state_bucket}"
+    # The analytics module's Firehose error log.
+    stream_logs     = "arn:${local.partition}:logs:*:${local.account}:log-group:/aws/kinesisfirehose/${local.prefix}-*"
+    event_buses     = "arn:${local.partition}:events:*:${local.account}:event-bus/${local.prefix}-*"
+    event_rules     = "arn:${local.partition}:events:*:${local.account}:rule/${local.prefix}-*"
+    streams         = "arn:${local.partition}:firehose:*:${local.account}:deliverystream/${local.prefix}-*"
+    glue_catalog    = "arn:${local.partition}:glue:*:${local.account}:catalog"
+    glue_databases  = "arn:${local.partition}:glue:*:${local.account}:database/${local.glue_prefix}_*"
+    glue_tables     = "arn:${local.partition}:glue:*:${local.account}:table/${local.glue_prefix}_*/*"
+    workgroups      = "arn:${local.partition}:athena:*:${local.account}:workgroup/${local.prefix}-*"
+    schedule_groups = "arn:${local.partition}:scheduler:*:${local.account}:schedule-group/${local.prefix}-*"
+    schedules       = "arn:${local.partition}:scheduler:*:${local.account}:schedule/${local.prefix}-*/*"
+    # The demo's tokens (<prefix>/demo/...) and the API's origin secret (<prefix>-api-origin-secret);
+    # Secrets Manager appends six random characters to every name.
+    secrets       = "arn:${local.partition}:secretsmanager:*:${local.account}:secret:${local.prefix}/*"
+    named_secrets = "arn:${local.partition}:secretsmanager:*:${local.account}:secret:${local.prefix}-*"
+    origin_secret = "arn:${local.partition}:secretsmanager:*:${local.account}:secret:${local.prefix}-api-origin-secret-??????"
   }
+  # Glue names allow no hyphen: the analytics database is <prefix with underscores>_analytics.
+  glue_prefix = replace(local.prefix, "-", "_")
+  # Every service a stack role trusts, and so the only ones the deploy role may hand one to.
+  role_services = [
+    "lambda.amazonaws.com", "edgelambda.amazonaws.com", "events.amazonaws.com",
+    "firehose.amazonaws.com", "scheduler.amazonaws.com",
+  ]
 }
 
 data "aws_iam_policy_document" "deploy" {
@@ -64,6 +87,13 @@ data "aws_iam_policy_document" "deploy" {
     resources = [local.arn.buckets]
   }
 
+  # The one object publish writes outside the site bucket; HeadObject (GetObject) skips an unchanged PDF.
+  statement {
+    sid       = "PublishResume"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = [var.resume_object_arn]
+  }
+
   dynamic "statement" {
     for_each = var.kvs_arn == null ? [] : [var.kvs_arn]
     content {
@@ -82,6 +112,8 @@ data "aws_iam_policy_document" "deploy" {
       "lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency", "lambda:AddPermission",
       "lambda:RemovePermission", "lambda:GetPolicy", "lambda:TagResource", "lambda:UntagResource",
       "lambda:ListTags", "lambda:EnableReplication*", "lambda:DisableReplication*",
+      "lambda:PutFunctionEventInvokeConfig", "lambda:GetFunctionEventInvokeConfig",
+      "lambda:UpdateFunctionEventInvokeConfig", "lambda:DeleteFunctionEventInvokeConfig",
     ]
     resources = [local.arn.functions, "${local.arn.functions}:*"]
   }
@@ -119,13 +151,13 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   statement {
-    sid       = "PassStackRolesToLambda"
+    sid       = "PassStackRolesToTheirServices"
     actions   = ["iam:PassRole"]
     resources = [local.arn.roles]
     condition {
       test     = "StringEquals"
       variable = "iam:PassedToService"
-      values   = ["lambda.amazonaws.com", "edgelambda.amazonaws.com"]
+      values   = local.role_services
     }
   }
 
@@ -138,7 +170,88 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "ManageStackLogs"
     actions   = ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:ListTagsForResource", "logs:TagResource", "logs:UntagResource", "logs:CreateLogDelivery"]
-    resources = [local.arn.lambda_logs, local.arn.api_logs]
+    resources = [local.arn.lambda_logs, local.arn.api_logs, local.arn.stream_logs]
+  }
+
+  # Firehose writes its delivery errors into a stream Terraform creates; Lambda makes its own.
+  statement {
+    sid       = "ManageStackLogStreams"
+    actions   = ["logs:CreateLogStream", "logs:DeleteLogStream", "logs:DescribeLogStreams"]
+    resources = [local.arn.stream_logs]
+  }
+
+  statement {
+    sid = "ManageStackEvents"
+    actions = [
+      "events:CreateEventBus", "events:DescribeEventBus", "events:UpdateEventBus", "events:DeleteEventBus",
+      "events:PutRule", "events:DescribeRule", "events:DeleteRule", "events:EnableRule", "events:DisableRule",
+      "events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule",
+      "events:ListTagsForResource", "events:TagResource", "events:UntagResource",
+    ]
+    resources = [local.arn.event_buses, local.arn.event_rules]
+  }
+
+  statement {
+    sid = "ManageStackDeliveryStreams"
+    actions = [
+      "firehose:CreateDeliveryStream", "firehose:DeleteDeliveryStream", "firehose:DescribeDeliveryStream",
+      "firehose:UpdateDestination", "firehose:StartDeliveryStreamEncryption", "firehose:StopDeliveryStreamEncryption",
+      "firehose:ListTagsForDeliveryStream", "firehose:TagDeliveryStream", "firehose:UntagDeliveryStream",
+    ]
+    resources = [local.arn.streams]
+  }
+
+  # Glue authorises every database and table call on the account's catalog as well: the catalog
+  # is named exactly, and the database and table ARNs carry the prefix, so both must match.
+  statement {
+    sid = "ManageStackCatalog"
+    actions = [
+      "glue:CreateDatabase", "glue:GetDatabase", "glue:UpdateDatabase", "glue:DeleteDatabase",
+      "glue:CreateTable", "glue:GetTable", "glue:UpdateTable", "glue:DeleteTable", "glue:GetPartitionIndexes",
+      "glue:GetTags", "glue:TagResource", "glue:UntagResource",
+    ]
+    resources = [local.arn.glue_catalog, local.arn.glue_databases, local.arn.glue_tables]
+  }
+
+  # Named queries are authorised on their workgroup.
+  statement {
+    sid = "ManageStackWorkgroups"
+    actions = [
+      "athena:CreateWorkGroup", "athena:GetWorkGroup", "athena:UpdateWorkGroup", "athena:DeleteWorkGroup",
+      "athena:CreateNamedQuery", "athena:GetNamedQuery", "athena:UpdateNamedQuery", "athena:DeleteNamedQuery",
+      "athena:BatchGetNamedQuery", "athena:ListNamedQueries",
+      "athena:ListTagsForResource", "athena:TagResource", "athena:UntagResource",
+    ]
+    resources = [local.arn.workgroups]
+  }
+
+  statement {
+    sid = "ManageStackSchedules"
+    actions = [
+      "scheduler:CreateScheduleGroup", "scheduler:GetScheduleGroup", "scheduler:DeleteScheduleGroup",
+      "scheduler:CreateSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule",
+      "scheduler:ListTagsForResource", "scheduler:TagResource", "scheduler:UntagResource",
+    ]
+    resources = [local.arn.schedule_groups, local.arn.schedules]
+  }
+
+  # Secrets are created empty: the demo's token values are set outside Terraform and the role
+  # cannot read them.
+  statement {
+    sid = "ManageStackSecrets"
+    actions = [
+      "secretsmanager:CreateSecret", "secretsmanager:DescribeSecret", "secretsmanager:UpdateSecret",
+      "secretsmanager:DeleteSecret", "secretsmanager:GetResourcePolicy",
+      "secretsmanager:TagResource", "secretsmanager:UntagResource",
+    ]
+    resources = [local.arn.secrets, local.arn.named_secrets]
+  }
+
+  # The one value Terraform generates and keeps (CloudFront sends it with every /api request).
+  statement {
+    sid       = "SetOriginSecretValue"
+    actions   = ["secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue"]
+    resources = [local.arn.origin_secret]
   }
 
   statement {
@@ -223,14 +336,18 @@ data "aws_iam_policy_document" "deploy" {
     }
   }
 
-  # Cache, origin-access and response-headers policies have random ids and no tags: the role may
+  # Cache, origin-access, origin-request and response-headers policies have random ids and no tags: the role may
   # read them (plans refresh them) and an administrator changes them.
   statement {
-    sid     = "ReadEdgePolicies"
-    actions = ["cloudfront:GetCachePolicy", "cloudfront:GetOriginAccessControl", "cloudfront:GetResponseHeadersPolicy"]
+    sid = "ReadEdgePolicies"
+    actions = [
+      "cloudfront:GetCachePolicy", "cloudfront:GetOriginAccessControl", "cloudfront:GetOriginRequestPolicy",
+      "cloudfront:GetResponseHeadersPolicy",
+    ]
     resources = [
       "${local.arn.cloudfront}:cache-policy/*",
       "${local.arn.cloudfront}:origin-access-control/*",
+      "${local.arn.cloudfront}:origin-request-policy/*",
       "${local.arn.cloudfront}:response-headers-policy/*",
     ]
   }

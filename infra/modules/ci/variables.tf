@@ -52,6 +52,11 @@ variable "site_bucket_arn" {
   type        = string
 }
 
+variable "resume_object_arn" {
+  description = "ARN of the resume PDF object, the one key publish writes in the resume bucket."
+  type        = string
+}
+
 variable "kvs_arn" {
   description = "KeyValueStore with the live release pointer; null when there is no CDN."
   type        = string
