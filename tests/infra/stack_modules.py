@@ -12,20 +12,20 @@ from cloudfolio import terraform
 STACK = terraform.INFRA / "modules" / "stack"
 
 
-def _plain(value):
+def plain(value):
     """python-hcl2 keeps the quotes of string literals and block labels."""
     if isinstance(value, str):
         return value.strip('"')
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dict):
-        return {_plain(k): _plain(v) for k, v in value.items()}
+        return {plain(k): plain(v) for k, v in value.items()}
     return value
 
 
 def _parsed(module: Path) -> Iterator[dict]:
     for path in sorted(module.glob("*.tf")):
-        yield _plain(hcl2.loads(path.read_text()))
+        yield plain(hcl2.loads(path.read_text()))
 
 
 def modules(root: Path = STACK) -> list[Path]:

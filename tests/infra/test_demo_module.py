@@ -8,26 +8,16 @@ import hcl2
 from demo import config
 
 from cloudfolio import api_description, terraform
+from tests.infra.stack_modules import plain
 
 MODULE = terraform.INFRA / "modules" / "demo"
 MAIN = (MODULE / "main.tf").read_text()
 
 
-def _plain(value):
-    """python-hcl2 keeps the quotes of string literals."""
-    if isinstance(value, str):
-        return value.strip('"')
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {_plain(k): _plain(v) for k, v in value.items()}
-    return value
-
-
 def _locals() -> dict:
     merged: dict = {}
     for block in hcl2.loads(MAIN)["locals"]:
-        merged.update(_plain(block))
+        merged.update(plain(block))
     return merged
 
 
