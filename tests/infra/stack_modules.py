@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,9 +24,9 @@ def plain(value):
     return value
 
 
-def _parsed(module: Path) -> Iterator[dict]:
-    for path in sorted(module.glob("*.tf")):
-        yield plain(hcl2.loads(path.read_text()))
+@functools.cache
+def _parsed(module: Path) -> tuple[dict, ...]:
+    return tuple(plain(hcl2.loads(path.read_text())) for path in sorted(module.glob("*.tf")))
 
 
 def modules(root: Path = STACK) -> list[Path]:
@@ -75,3 +76,17 @@ def role_trusted_services(root: Path = STACK) -> set[str]:
                 if principal["type"] == "Service":
                     services.update(principal["identifiers"])
     return services
+
+
+def module_calls(root: Path = STACK) -> Iterator[tuple[str, dict, Path]]:
+    """Each module call of the root module: its name, its arguments and the module it calls."""
+    for parsed in _parsed(root):
+        for block in parsed.get("module", []):
+            for name, call in block.items():
+                yield name, call, (root / call["source"]).resolve()
+
+
+def variables(module: Path) -> set[str]:
+    return {
+        name for parsed in _parsed(module) for block in parsed.get("variable", []) for name in block
+    }

@@ -293,6 +293,12 @@ def test_every_role_a_module_creates_carries_the_boundary():
             assert "permissions_boundary" in body, f"{path.relative_to(REPO)}: {name}"
 
 
+def test_the_stack_hands_the_boundary_to_every_module_that_creates_roles():
+    for name, call, module in stack_modules.module_calls():
+        if "permissions_boundary" in stack_modules.variables(module):
+            assert call.get("permissions_boundary") == "${local.permissions_boundary}", name
+
+
 # ---- coverage: every resource type the stack deploys, granted on the stack's own ARNs
 
 R = f"arn:aws:{{service}}:eu-west-1:{ACCOUNT}"  # {service}: the action's
