@@ -374,8 +374,12 @@ DEPLOY_CALLS: dict[str, list[tuple[str, str]]] = {
     "aws_cloudwatch_event_rule": [
         ("events:PutRule", R + ":rule/{p}-analytics/{p}-visits"),
         ("events:TagResource", R + ":rule/{p}-analytics/{p}-visits"),
+        ("events:PutRule", R + ":rule/{p}-salt-purge"),  # on the default bus
     ],
-    "aws_cloudwatch_event_target": [("events:PutTargets", R + ":rule/{p}-analytics/{p}-visits")],
+    "aws_cloudwatch_event_target": [
+        ("events:PutTargets", R + ":rule/{p}-analytics/{p}-visits"),
+        ("events:PutTargets", R + ":rule/{p}-salt-purge"),
+    ],
     "aws_cloudwatch_log_group": [
         ("logs:CreateLogGroup", R + ":log-group:/aws/lambda/{p}-demo_cleanup"),
         ("logs:CreateLogGroup", R + ":log-group:/aws/apigateway/{p}-api"),
