@@ -165,8 +165,9 @@ module "functions" {
 module "jobs" {
   source = "../functions"
 
-  create      = var.enable_functions
-  name_prefix = var.name_prefix
+  create               = var.enable_functions
+  name_prefix          = var.name_prefix
+  permissions_boundary = local.permissions_boundary
   functions = {
     # Deletes daily salts once their 48 h are over, without waiting for TTL (backend/salt_purge).
     salt_purge = {
