@@ -67,7 +67,8 @@ class DemoRuntime:
 
     @cached_property
     def salt(self) -> DailySalt:
-        return DailySalt(self.client, self.settings.table_name)
+        # The counter's salt, in the table no backup keeps.
+        return DailySalt(self.client, self.settings.ephemeral_table_name or "")
 
     @cached_property
     def service(self) -> DemoService:

@@ -4,7 +4,8 @@ identified per day by the counter's salted hash (counter.visitors), never by IP 
 Items in the single table:
 - DOWNLOADS#<site id> / RESUME: `downloads` and `downloads_plus_visitors` (see counter.store for
   why the sum is stored), updated with one atomic ADD per download;
-- DOWNLOADER#<day>#<visitor id> / RESUME: the day's marker, deleted by TTL after 48 h.
+- in the ephemeral table (no backups), DOWNLOADER#<day>#<visitor id> / RESUME: the day's marker,
+  deleted by TTL after 48 h, beside the counter's daily salt.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from common.aws import dynamodb_client
 from common.schema import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
-from common.settings import Settings
+from common.settings import Settings, SettingsError
 from counter.bots import is_bot
 from counter.days import day_key, expires_at, utc_now
 from counter.visitors import DailySalt, visitor_id
@@ -50,6 +51,13 @@ def _stats(attributes: dict[str, Any]) -> DownloadStats:
     return DownloadStats(downloads, summed - downloads)
 
 
+def _ephemeral(settings: Settings) -> str:
+    """Salts and markers live where no backup keeps them (docs/api.md)."""
+    if not settings.ephemeral_table_name:
+        raise SettingsError("missing environment variable: EPHEMERAL_TABLE_NAME")
+    return settings.ephemeral_table_name
+
+
 class DownloadCounter:
     """Built on first use, so importing the handler needs neither configuration nor AWS."""
 
@@ -68,7 +76,7 @@ class DownloadCounter:
         if self._parts is None:
             settings = self._settings_factory()
             client = self._client_factory()
-            self._parts = (settings, client, DailySalt(client, settings.table_name))
+            self._parts = (settings, client, DailySalt(client, _ephemeral(settings)))
         return self._parts
 
     def count(self, client_ip: str, user_agent: str) -> bool:
@@ -79,7 +87,7 @@ class DownloadCounter:
         day = day_key(self.clock())
         visitor = visitor_id(salt.for_day(day), settings.site_id, client_ip, user_agent)
         marked = client.update_item(
-            TableName=settings.table_name,
+            TableName=_ephemeral(settings),
             Key=marker_key(day, visitor),
             UpdateExpression="ADD #hits :one SET #ttl = if_not_exists(#ttl, :expires)",
             ExpressionAttributeNames={"#hits": HITS, "#ttl": TTL_ATTRIBUTE},

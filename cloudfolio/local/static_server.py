@@ -26,8 +26,9 @@ from cloudfolio import api_description, paths
 from cloudfolio.local import livereload
 from cloudfolio.local.gateway import HOP_BY_HOP, HttpResponse, framing_error, gateway_error
 from cloudfolio.local.livereload import BuildGeneration
+from cloudfolio.local.viewer import respond
 from cloudfolio.publish.headers import content_type
-from cloudfolio.publish.serving import ReleaseReader, respond
+from cloudfolio.publish.serving import ReleaseReader
 
 SECURITY_HEADERS_FILE = paths.INFRA / "modules" / "site" / "security_headers.json"
 NOT_FOUND_PAGE = "404.html"

@@ -1,8 +1,8 @@
 """What a server without CloudFront needs to serve the site from releases, as the edge does.
 
-The local static server answers each GET with `respond(reader, path_with_query, cookie_header)`
-and publishes each build with `publish_site(...)`, so previews, promotion and rollback behave
-locally exactly as they do behind CloudFront.
+The local static server reads releases through `release_reader(...)`, answers each GET with
+`cloudfolio.local.viewer.respond(...)` and publishes each build with `publish_site(...)`, so
+previews, promotion and rollback behave locally exactly as they do behind CloudFront.
 """
 
 from __future__ import annotations
@@ -10,13 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from cloudfolio.publish.clients import client_config, session_for
-from cloudfolio.publish.edge import ReleaseReader, release_mapping
+from cloudfolio.publish.edge import ReleaseReader
 from cloudfolio.publish.releases import PublishOptions, PublishResult, Releases
 from cloudfolio.publish.store import S3Pointer, SiteStore
 from cloudfolio.publish.targets import Target
-
-Response = release_mapping.Response
-respond = release_mapping.respond
 
 
 def _s3(endpoint_url: str):

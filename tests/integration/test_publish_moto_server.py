@@ -14,6 +14,7 @@ import boto3
 import pytest
 
 from cloudfolio import paths
+from cloudfolio.local import viewer
 from cloudfolio.local.contract import EMULATOR_ENV, StackInfo
 from cloudfolio.local.emulator import running_emulator
 from cloudfolio.publish import commands, targets
@@ -182,18 +183,18 @@ def test_the_local_serving_helpers_publish_and_serve_from_the_emulator(stack, tm
     endpoint = StackInfo.read(stack_file).aws_endpoint
     first = serving.publish_site(endpoint, bucket, make_site(tmp_path / "v1", "one", posts=2))
     reader = serving.release_reader(endpoint, bucket, pointer_ttl=0)
-    assert serving.respond(reader, "/posts/p1/", None).body == b"<article>1 one</article>"
+    assert viewer.respond(reader, "/posts/p1/", None).body == b"<article>1 one</article>"
 
     again = serving.publish_site(endpoint, bucket, tmp_path / "v1")
     assert again.release is None and again.objects_written == 0
     second = serving.publish_site(endpoint, bucket, make_site(tmp_path / "v2", "two", posts=2))
-    assert serving.respond(reader, "/posts/p1/", None).body == b"<article>1 two</article>"
-    by_id = serving.respond(reader, f"/?__preview={first.release}", None)
+    assert viewer.respond(reader, "/posts/p1/", None).body == b"<article>1 two</article>"
+    by_id = viewer.respond(reader, f"/?__preview={first.release}", None)
     assert "Max-Age=0" in by_id.headers["set-cookie"]  # a release id opens nothing
     preview = serving.publish_site(
         endpoint, bucket, make_site(tmp_path / "v3", "three", posts=2), preview=True
     )
-    opened = serving.respond(reader, f"/?__preview={preview.token}", None)
-    answer = serving.respond(reader, "/", opened.headers["set-cookie"].split(";")[0])
+    opened = viewer.respond(reader, f"/?__preview={preview.token}", None)
+    answer = viewer.respond(reader, "/", opened.headers["set-cookie"].split(";")[0])
     assert answer.body == b"<h1>home three</h1>"
     assert answer.headers["x-cloudfolio-release"] == preview.release != second.release

@@ -6,7 +6,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from cloudfolio.publish.edge import ReleaseReader, release_mapping
+from cloudfolio.local import viewer
+from cloudfolio.publish.edge import ReleaseReader
 from cloudfolio.publish.releases import PublishOptions, Releases
 from cloudfolio.publish.store import S3Pointer, SiteStore
 
@@ -42,7 +43,7 @@ def reader(s3):
 
 
 def test_before_any_publish_the_server_says_so(reader):
-    answer = release_mapping.respond(reader, "/", None)
+    answer = viewer.respond(reader, "/", None)
     assert answer.status == 503
     assert b"invoke publish" in answer.body
 
@@ -51,11 +52,11 @@ def test_pages_come_from_the_live_release_with_manifest_headers(releases, reader
     release = releases.publish(
         write(tmp_path, {"index.html": "<h1>home</h1>", "404.html": "<p>lost</p>"})
     ).release
-    answer = release_mapping.respond(reader, "/?utm_source=x", None)
+    answer = viewer.respond(reader, "/?utm_source=x", None)
     assert (answer.status, answer.body) == (200, b"<h1>home</h1>")
     assert answer.headers["content-type"] == "text/html; charset=utf-8"
     assert answer.headers["x-cloudfolio-release"] == release
-    missing = release_mapping.respond(reader, "/nope/", None)
+    missing = viewer.respond(reader, "/nope/", None)
     assert (missing.status, missing.body) == (404, b"<p>lost</p>")
 
 
@@ -65,22 +66,22 @@ def test_a_preview_is_opened_by_link_kept_by_cookie_and_left_by_link(releases, r
         write(tmp_path / "v2", {"index.html": "draft", "a/index.html": "a"}),
         PublishOptions(preview=True),
     )
-    by_id = release_mapping.respond(reader, f"/a/?__preview={preview.release}", None)
+    by_id = viewer.respond(reader, f"/a/?__preview={preview.release}", None)
     assert "Max-Age=0" in by_id.headers["set-cookie"]  # a release id is not a preview link
 
-    opened = release_mapping.respond(reader, f"/a/?__preview={preview.token}&x=1", None)
+    opened = viewer.respond(reader, f"/a/?__preview={preview.token}&x=1", None)
     assert opened.status == 302
     assert opened.headers["location"] == "/a/?x=1"
     cookie = opened.headers["set-cookie"].split(";")[0]
-    assert release_mapping.respond(reader, "/", cookie).body == b"draft"
-    assert release_mapping.respond(reader, "/", None).body == b"live"
-    left = release_mapping.respond(reader, "/?__preview=live", cookie)
+    assert viewer.respond(reader, "/", cookie).body == b"draft"
+    assert viewer.respond(reader, "/", None).body == b"live"
+    left = viewer.respond(reader, "/?__preview=live", cookie)
     assert left.status == 302 and "Max-Age=0" in left.headers["set-cookie"]
 
 
 def test_a_directory_without_slash_redirects_and_keeps_its_query(releases, reader, tmp_path):
     releases.publish(write(tmp_path, {"index.html": "home", "posts/x/index.html": "x"}))
-    answer = release_mapping.respond(reader, "/posts/x?ref=feed", None)
+    answer = viewer.respond(reader, "/posts/x?ref=feed", None)
     assert answer.status == 301
     assert answer.headers["location"] == "/posts/x/?ref=feed"
 
@@ -99,7 +100,7 @@ def test_the_directory_redirect_never_leaves_the_host(releases, reader, tmp_path
             },
         )
     )
-    answer = release_mapping.respond(reader, target, None)
+    answer = viewer.respond(reader, target, None)
     if answer.status == 301:
         location = answer.headers["location"]
         assert location.startswith("/") and location[1:2] not in ("/", "\\")

@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from cloudfolio.publish.edge import EDGE_DIR, release_mapping, select_release
+from cloudfolio.local.viewer import select_release
+from cloudfolio.publish.edge import EDGE_DIR, release_mapping
 
 FUNCTION = EDGE_DIR / "viewer_request.js"
 LIVE = "20260101T120000.000Z-0a1b2c3d"

@@ -13,9 +13,10 @@ import pytest
 from moto import mock_aws
 
 from bench.metering import WriteCounter
+from cloudfolio.local.viewer import select_release
 from cloudfolio.publish import headers
 from cloudfolio.publish import manifest as manifests
-from cloudfolio.publish.edge import ReleaseReader, manifest_key, object_key, select_release
+from cloudfolio.publish.edge import ReleaseReader, manifest_key, object_key
 from cloudfolio.publish.lock import SiteLock
 from cloudfolio.publish.releases import PublishOptions, Releases
 from cloudfolio.publish.store import PublishError, S3Pointer, SiteStore

@@ -17,12 +17,15 @@ module "stack" {
   # moto serves S3, DynamoDB, Lambda, IAM, Logs, SQS and API Gateway v2, which is what the local
   # stack uses. CloudFront is played by the local static server; alarms, WAF and the CI role have
   # no reader on one machine. See docs/infrastructure.md.
-  enable_functions  = var.enable_functions
-  enable_site       = var.enable_site
-  enable_cdn        = false
-  enable_monitoring = var.enable_monitoring
-  enable_waf        = false
-  enable_ci         = false
+  enable_functions = var.enable_functions
+  enable_site      = var.enable_site
+  enable_cdn       = false
+  # moto does not report a function's dead-letter config back: attached, it would show as a
+  # change in every plan. The queues themselves are created as in AWS.
+  attach_dead_letter_queues = false
+  enable_monitoring         = var.enable_monitoring
+  enable_waf                = false
+  enable_ci                 = false
 
   # moto applies a bucket policy's Deny statements without their conditions: the TLS-only
   # statement would refuse the static server and publish every object (see docs/infrastructure.md).

@@ -56,8 +56,10 @@ locals {
   function_settings = {
     demo_trigger = {
       handler = "demo.trigger.lambda_handler"
-      # Lock, quota and cap in one transaction; daily salt; Powertools idempotency records.
+      # Lock, quota and cap in one transaction; Powertools idempotency records.
       table_actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+      # The counter's daily salt, for the per-visitor quota.
+      ephemeral_actions = ["dynamodb:GetItem", "dynamodb:PutItem"]
       policy_statements = concat(local.read_tokens, var.enable_schedules ? [
         {
           sid       = "CreateExpirySchedule"
@@ -74,11 +76,13 @@ locals {
     demo_destroy = {
       handler           = "demo.destroy.lambda_handler"
       table_actions     = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
+      ephemeral_actions = []
       policy_statements = local.read_tokens
     }
     demo_status = {
       handler           = "demo.status.lambda_handler"
       table_actions     = ["dynamodb:GetItem", "dynamodb:Query"]
+      ephemeral_actions = []
       policy_statements = local.read_tokens
     }
   }
@@ -270,8 +274,11 @@ resource "aws_lambda_function" "cleanup" {
     mode = "Active"
   }
 
-  dead_letter_config {
-    target_arn = aws_sqs_queue.dead_letter.arn
+  dynamic "dead_letter_config" {
+    for_each = var.attach_dead_letter_queues ? [1] : []
+    content {
+      target_arn = aws_sqs_queue.dead_letter.arn
+    }
   }
 
   tags = var.tags

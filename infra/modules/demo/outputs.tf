@@ -9,6 +9,7 @@ output "function_settings" {
       reserved_concurrency = -1
       environment          = local.environment
       table_leading_keys   = []
+      ephemeral_actions    = settings.ephemeral_actions
       s3_read_objects      = []
       handler              = settings.handler
       policy_statements    = settings.policy_statements

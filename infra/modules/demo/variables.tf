@@ -164,3 +164,9 @@ variable "permissions_boundary" {
   type        = string
   default     = null
 }
+
+variable "attach_dead_letter_queues" {
+  description = "Attach the dead-letter queues to the asynchronous functions. The emulator does not report a function's dead-letter config back, so every plan would show a change there; envs/local turns only the attachment off (the queues are still created)."
+  type        = bool
+  default     = true
+}

@@ -104,7 +104,7 @@ data "aws_iam_policy_document" "function" {
     content {
       sid       = "UseTable"
       actions   = each.value.table_actions
-      resources = compact([var.table_arn, var.ephemeral_table_arn])
+      resources = [var.table_arn]
       dynamic "condition" {
         for_each = length(each.value.table_leading_keys) > 0 ? [1] : []
         content {
@@ -113,6 +113,15 @@ data "aws_iam_policy_document" "function" {
           values   = each.value.table_leading_keys
         }
       }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(each.value.ephemeral_actions) > 0 && var.ephemeral_table_arn != null ? [1] : []
+    content {
+      sid       = "UseEphemeralTable"
+      actions   = each.value.ephemeral_actions
+      resources = [var.ephemeral_table_arn]
     }
   }
 
@@ -212,7 +221,7 @@ resource "aws_lambda_function" "this" {
   }
 
   dynamic "dead_letter_config" {
-    for_each = each.value.async ? [1] : []
+    for_each = each.value.async && var.attach_dead_letter_queues ? [1] : []
     content {
       target_arn = aws_sqs_queue.dead_letter[each.key].arn
     }

@@ -20,7 +20,8 @@ variable "functions" {
     async: true when the function is invoked asynchronously (events, schedules); it then gets an
     SQS dead-letter queue. reserved_concurrency: -1 leaves the function unreserved.
     table_leading_keys: when set, the partition keys (StringLike patterns) the table actions are
-    limited to. s3_read_objects: object ARNs the function may s3:GetObject, and nothing else.
+    limited to. ephemeral_actions: the DynamoDB actions on the ephemeral table (salts, markers),
+    which only functions that identify visitors get. s3_read_objects: object ARNs the function may s3:GetObject, and nothing else.
     handler: the module's entry point when it is not <name>.handler.lambda_handler (one package
     serving several functions, as backend/functions.py maps them). policy_statements: further
     Allow statements beyond the table (secrets, schedules), each on named resources.
@@ -33,6 +34,7 @@ variable "functions" {
     reserved_concurrency = optional(number, -1)
     environment          = optional(map(string), {})
     table_leading_keys   = optional(list(string), [])
+    ephemeral_actions    = optional(list(string), [])
     s3_read_objects      = optional(list(string), [])
     put_events           = optional(bool, false)
     handler              = optional(string)
@@ -79,7 +81,7 @@ variable "secret_arns" {
 }
 
 variable "ephemeral_table_arn" {
-  description = "ARN of the ephemeral table (salts, visitor markers); granted with the same table_actions."
+  description = "ARN of the ephemeral table (salts, visitor markers); granted to functions with ephemeral_actions."
   type        = string
   default     = null
 }
@@ -117,4 +119,10 @@ variable "permissions_boundary" {
   description = "Permissions boundary for the roles this module creates (the ci module's; required when the deploy role applies)."
   type        = string
   default     = null
+}
+
+variable "attach_dead_letter_queues" {
+  description = "Attach the dead-letter queues to the asynchronous functions. The emulator does not report a function's dead-letter config back, so every plan would show a change there; envs/local turns only the attachment off (the queues are still created)."
+  type        = bool
+  default     = true
 }

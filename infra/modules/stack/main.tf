@@ -31,6 +31,7 @@ locals {
     reserved_concurrency = -1
     environment          = tomap({})
     table_leading_keys   = tolist([])
+    ephemeral_actions    = tolist([])
     s3_read_objects      = tolist([])
     put_events           = false
   }
@@ -122,52 +123,55 @@ module "demo" {
   source = "../demo"
   count  = var.enable_demo ? 1 : 0
 
-  name_prefix             = var.name_prefix
-  permissions_boundary    = local.permissions_boundary
-  table_arn               = module.data.table_arn
-  environment             = local.shared_environment
-  artifacts_dir           = var.artifacts_dir
-  create_cleanup_function = var.enable_functions
-  pipeline_provider       = var.demo_provider
-  provider_settings       = var.demo_provider_settings
-  create_secrets          = var.demo_create_secrets
-  enable_turnstile        = var.demo_enable_turnstile
-  environment_url         = var.demo_environment_url
-  max_duration_s          = var.demo_max_duration_s
-  visitor_daily_quota     = var.demo_visitor_daily_quota
-  daily_cap               = var.demo_daily_cap
-  enable_schedules        = var.demo_enable_schedules
-  enable_alarms           = var.enable_monitoring
-  alarm_actions           = length(module.monitoring) > 0 ? [module.monitoring[0].alarm_topic_arn] : []
-  log_retention_days      = var.log_retention_days
-  tags                    = var.tags
+  name_prefix               = var.name_prefix
+  permissions_boundary      = local.permissions_boundary
+  attach_dead_letter_queues = var.attach_dead_letter_queues
+  table_arn                 = module.data.table_arn
+  environment               = local.shared_environment
+  artifacts_dir             = var.artifacts_dir
+  create_cleanup_function   = var.enable_functions
+  pipeline_provider         = var.demo_provider
+  provider_settings         = var.demo_provider_settings
+  create_secrets            = var.demo_create_secrets
+  enable_turnstile          = var.demo_enable_turnstile
+  environment_url           = var.demo_environment_url
+  max_duration_s            = var.demo_max_duration_s
+  visitor_daily_quota       = var.demo_visitor_daily_quota
+  daily_cap                 = var.demo_daily_cap
+  enable_schedules          = var.demo_enable_schedules
+  enable_alarms             = var.enable_monitoring
+  alarm_actions             = length(module.monitoring) > 0 ? [module.monitoring[0].alarm_topic_arn] : []
+  log_retention_days        = var.log_retention_days
+  tags                      = var.tags
 }
 
 module "functions" {
   source = "../functions"
 
-  create               = var.enable_functions
-  name_prefix          = var.name_prefix
-  permissions_boundary = local.permissions_boundary
-  functions            = local.functions
-  artifacts_dir        = var.artifacts_dir
-  table_arn            = module.data.table_arn
-  secret_arns          = compact([module.api.origin_secret_arn])
-  event_bus_arn        = module.analytics.event_bus_arn
-  ephemeral_table_arn  = module.data.ephemeral_table_arn
-  environment          = local.shared_environment
-  log_retention_days   = var.log_retention_days
-  powertools_namespace = var.name_prefix
-  tags                 = var.tags
+  create                    = var.enable_functions
+  name_prefix               = var.name_prefix
+  permissions_boundary      = local.permissions_boundary
+  attach_dead_letter_queues = var.attach_dead_letter_queues
+  functions                 = local.functions
+  artifacts_dir             = var.artifacts_dir
+  table_arn                 = module.data.table_arn
+  secret_arns               = compact([module.api.origin_secret_arn])
+  event_bus_arn             = module.analytics.event_bus_arn
+  ephemeral_table_arn       = module.data.ephemeral_table_arn
+  environment               = local.shared_environment
+  log_retention_days        = var.log_retention_days
+  powertools_namespace      = var.name_prefix
+  tags                      = var.tags
 }
 
 # Scheduled jobs: the same function module, granted only the ephemeral table.
 module "jobs" {
   source = "../functions"
 
-  create               = var.enable_functions
-  name_prefix          = var.name_prefix
-  permissions_boundary = local.permissions_boundary
+  create                    = var.enable_functions
+  name_prefix               = var.name_prefix
+  permissions_boundary      = local.permissions_boundary
+  attach_dead_letter_queues = var.attach_dead_letter_queues
   functions = {
     # Deletes daily salts once their 48 h are over, without waiting for TTL (backend/salt_purge).
     salt_purge = {

@@ -42,6 +42,7 @@ variable "function_settings" {
     reserved_concurrency = optional(number, -1)
     environment          = optional(map(string), {})
     table_leading_keys   = optional(list(string), [])
+    ephemeral_actions    = optional(list(string), [])
     s3_read_objects      = optional(list(string), [])
     put_events           = optional(bool, false)
     handler              = optional(string)
@@ -53,17 +54,21 @@ variable "function_settings" {
   }))
   default = {
     counter = {
-      # Atomic ADD on counters, race-safe salt creation, reads for GET /visits.
-      # tests/infra checks this list equals the calls backend/counter makes.
-      table_actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+      # Atomic ADD on the counts, reads for GET /visits; race-safe salt creation and the
+      # visitor markers in the ephemeral table. tests/infra checks these equal the calls
+      # backend/counter makes.
+      table_actions     = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+      ephemeral_actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
       # One analytics event per handled visit (backend/counter/events.py).
       put_events = true
     }
     resume = {
       # Its own counter and markers plus the counter's daily salt (backend/resume/downloads.py);
       # the stack adds s3:GetObject on the one PDF key.
-      table_actions      = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
-      table_leading_keys = ["DOWNLOADS#*", "DOWNLOADER#*", "SALT#*"]
+      table_actions      = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+      table_leading_keys = ["DOWNLOADS#*"]
+      # The counter's daily salt and the downloaders' markers.
+      ephemeral_actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
     }
   }
 }
@@ -373,6 +378,12 @@ variable "demo_daily_cap" {
 
 variable "demo_enable_schedules" {
   description = "EventBridge Scheduler: hourly sweep, nightly forced cleanup and one-time expiry schedules."
+  type        = bool
+  default     = true
+}
+
+variable "attach_dead_letter_queues" {
+  description = "Attach the dead-letter queues to the asynchronous functions. The emulator does not report a function's dead-letter config back, so every plan would show a change there; envs/local turns only the attachment off (the queues are still created)."
   type        = bool
   default     = true
 }
