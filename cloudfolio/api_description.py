@@ -80,6 +80,28 @@ def _version() -> str:
         return str(tomllib.load(handle)["project"]["version"])
 
 
+# What API Gateway (and the local gateway) answers when a route's throttle is exceeded.
+THROTTLED_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["message"],
+    "properties": {"message": {"type": "string", "example": "Too Many Requests"}},
+}
+
+
+def _document_throttling(operation: dict[str, Any]) -> None:
+    """Every throttled route can answer 429: derived from its throttle, so never forgotten."""
+    responses = operation.setdefault("responses", {})
+    own = responses.get("429", {}).get("content", {}).get("application/json", {}).get("schema")
+    schema = THROTTLED_SCHEMA if own is None else {"anyOf": [own, THROTTLED_SCHEMA]}
+    description = "Too many requests: the route's throttle (x-cloudfolio-throttle) was exceeded."
+    if own is not None:
+        description = f"{responses['429'].get('description', '').rstrip('.')}; or {description}"
+    responses["429"] = {
+        "description": description,
+        "content": {"application/json": {"schema": schema}},
+    }
+
+
 def generate() -> dict[str, Any]:
     document: dict[str, Any] = {}
     for function in functions():
@@ -98,6 +120,7 @@ def generate() -> dict[str, Any]:
                         f"{method.upper()} {path} declares no throttle: add "
                         "common.throttle.throttle(rate, burst) to its OPERATION_EXTRAS"
                     )
+                _document_throttling(operation)
                 operation[FUNCTION_EXTENSION] = function
         if not document:
             document = schema

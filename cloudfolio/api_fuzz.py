@@ -50,11 +50,12 @@ def _accepts_valid_requests(ctx: Any, response: Any, case: Any) -> bool | None:
     """A schema-valid request is not refused for its input.
 
     Accepted: 2xx and 3xx; 404 unknown_page for a path that is no page; and answers that report
-    the server's state rather than the request: 409 (a conflict with what is running), and a 404
+    the server's state rather than the request: 409 (a conflict with what is running), 429 (the
+    route's throttle), and a 404
     for an operation that takes no input (nothing published yet), where the input cannot be wrong.
     """
     status = response.status_code
-    if not case.meta.generation.mode.is_positive or 200 <= status < 400 or status == 409:
+    if not case.meta.generation.mode.is_positive or 200 <= status < 400 or status in (409, 429):
         return None
     if status == 404 and not _takes_input(case):
         return None

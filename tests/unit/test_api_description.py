@@ -79,3 +79,12 @@ def test_the_lambda_runtime_never_imports_pydantic() -> None:
         [sys.executable, "-c", code], cwd=paths.ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_every_throttled_operation_documents_its_429():
+    """A throttle can refuse any request of its route, so the description says so everywhere."""
+    document = json.loads(api_description.API_DESCRIPTION.read_text())
+    for path, items in document["paths"].items():
+        for method, operation in items.items():
+            if method in api_description.HTTP_METHODS:
+                assert "429" in operation["responses"], f"{method.upper()} {path}"
