@@ -17,17 +17,19 @@ from typing import Any
 import boto3
 import pytest
 from common import settings
+from common.site_paths import file_path
 
 from cloudfolio import paths
 from cloudfolio.analytics import commands, lake, local
 from tests.conftest import RunningStack
-from tests.unit.conftest import api_event, invoke, load_function
+from tests.unit.conftest import api_event, invoke, load_function, release_objects
 
 pytestmark = pytest.mark.integration
 
 TODAY = datetime.now(UTC).date()
 DAY1, DAY2 = TODAY - timedelta(days=2), TODAY - timedelta(days=1)
 SITE = "http://127.0.0.1:8000"
+VISITED_SITE_BUCKET = "cloudfolio-analytics-test-site"
 CHROME_WIN = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/124.0.0.0 Safari/537.36 cfqa-win"
@@ -154,8 +156,17 @@ def sent(
     running_stack: RunningStack, lake_info: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
 ) -> list[str]:
     """Feeds VISITS through the counter; returns the event details it sent, as sent."""
+    # Only pages of the live release count: a bucket of its own holds one that has the pages
+    # VISITS names, so the stack's own site (shared by other tests) stays as published.
+    s3 = _aws(running_stack, "s3")
+    s3.create_bucket(Bucket=VISITED_SITE_BUCKET)
+    pages = {file_path(path) for _, _, _, _, path, _, _ in VISITS}
+    for key, body in release_objects(pages).items():
+        s3.put_object(Bucket=VISITED_SITE_BUCKET, Key=key, Body=body)
     environment = {
         settings.TABLE_NAME: running_stack.info.table_name,
+        settings.EPHEMERAL_TABLE_NAME: running_stack.info.ephemeral_table_name,
+        settings.SITE_BUCKET: VISITED_SITE_BUCKET,
         settings.SITE_ID: "cloudfolio",
         settings.CORS_ALLOWED_ORIGINS: SITE,
         settings.EVENT_BUS_NAME: lake_info["event_bus_name"],
