@@ -4,8 +4,6 @@ DynamoDB evaluates a condition and applies the write as one step; moto checks an
 separate Python steps, so two threads (or two server requests) can both pass the same
 `attribute_not_exists` check. The demo lock relies on that atomicity, so the emulator and the
 unit tests serialize moto's write operations.
-
-    python -m cloudfolio.local.atomic_writes -H 127.0.0.1 -p 8002   # moto server, atomic writes
 """
 
 from __future__ import annotations
@@ -37,14 +35,3 @@ def serialize_dynamodb_writes() -> None:
 
         setattr(DynamoDBBackend, name, serialized)
     _patched = True
-
-
-def main() -> None:
-    serialize_dynamodb_writes()
-    from moto.server import main as moto_main
-
-    moto_main()
-
-
-if __name__ == "__main__":
-    main()

@@ -55,7 +55,7 @@ class Emulator:
             [
                 sys.executable,
                 "-m",
-                "cloudfolio.local.atomic_writes",
+                "cloudfolio.local.emulator_process",
                 "-H",
                 self.host,
                 "-p",

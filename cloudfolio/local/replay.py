@@ -4,7 +4,8 @@ The first start applies infra/envs/local with Terraform while moto's recorder lo
 it receives. Later starts with the same inputs (the Terraform code, the API description, the
 Lambda zips, the variables and the emulator version) send those requests again instead, which
 takes a fraction of the time. Seeding the emulator's ID generator before both makes the replay
-create the same IDs, and the apply runs serially so the requests keep one order.
+create the same IDs: while it records, the emulator handles one request at a time, so IDs are
+drawn in the order the recording keeps, however many requests Terraform sends at once.
 tests/infra proves a replayed emulator holds the same resources as an applied one.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -52,6 +54,51 @@ def recording_key(variables: dict[str, Any], artifacts: list[Path]) -> str:
     kept = {k: v for k, v in sorted(variables.items()) if k not in IGNORED_VARIABLES}
     digest.update(json.dumps(kept, sort_keys=True).encode())
     return digest.hexdigest()[:24]
+
+
+RECORDER_API = "/moto-api/recorder/"
+
+
+class OrderedWhileRecording:
+    """WSGI wrapper of moto's app: between start- and stop-recording, one request at a time.
+
+    moto records a request when it starts handling it; with concurrent handling, a later
+    recorded request can draw an ID first, and the replay would then hand out different IDs.
+    """
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+        self.recording = False
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path == f"{RECORDER_API}start-recording":
+            self.recording = True
+        if not self.recording:
+            return self.app(environ, start_response)
+        with self.lock:
+            if path == f"{RECORDER_API}stop-recording":
+                self.recording = False
+            # The body is produced inside the lock: moto may build it lazily.
+            return list(self.app(environ, start_response))
+
+
+def record_in_processing_order() -> None:
+    """In the emulator's process, before moto's server starts: wrap its app."""
+    import moto.server
+
+    dispatcher = moto.server.DomainDispatcherApplication
+
+    class OrderedDispatcher(dispatcher):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.ordered = OrderedWhileRecording(super().__call__)
+
+        def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+            return self.ordered(environ, start_response)
+
+    moto.server.DomainDispatcherApplication = OrderedDispatcher
 
 
 def _moto_api(endpoint: str, action: str, data: bytes | None = None) -> bytes:

@@ -68,8 +68,6 @@ def apply_local_infra(config: StackConfig, aws_endpoint: str) -> tuple[dict, boo
         LOCAL_ROOT,
         data_dir=config.state_dir / "terraform",
         state_path=state,
-        # One request at a time, so a recording of the apply replays in the order it happened.
-        extra_env={"TF_CLI_ARGS_apply": "-parallelism=1"},
     )
     variables = contract.terraform_variables(aws_endpoint, config.site_url)
 
