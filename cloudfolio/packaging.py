@@ -139,6 +139,12 @@ def _files_under(base: Path, prefix: str = "") -> list[tuple[str, Path]]:
     return entries
 
 
+def _installer_only(name: str) -> bool:
+    """Console-script shebangs (bin/) and the RECORD of their hashes name this checkout's
+    interpreter: Lambda uses neither, and keeping them would make the zips machine-specific."""
+    return name.startswith("bin/") or name.endswith(".dist-info/RECORD")
+
+
 def _write_zip(destination: Path, entries: list[tuple[str, Path]]) -> None:
     tmp = destination.with_suffix(".zip.tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
@@ -155,7 +161,7 @@ def build(function: str, out_dir: Path | None = None) -> Artifact:
     packages = function_packages(function)
     out_dir = out_dir or paths.LAMBDA_ARTIFACTS
     out_dir.mkdir(parents=True, exist_ok=True)
-    entries = _files_under(_dependency_dir())
+    entries = [e for e in _files_under(_dependency_dir()) if not _installer_only(e[0])]
     for package in packages:
         entries += _files_under(paths.BACKEND / package, prefix=f"{package}/")
     destination = out_dir / f"{function}.zip"
@@ -182,6 +188,11 @@ def build_edge(out_dir: Path | None = None) -> Artifact:
     destination = out_dir / f"{EDGE_PACKAGE}.zip"
     _write_zip(destination, entries)
     return _artifact(EDGE_PACKAGE, destination)
+
+
+def artifact_names() -> list[str]:
+    """What build_all writes: each function's zip and the edge's."""
+    return [*(f"{name}.zip" for name in function_names()), f"{EDGE_PACKAGE}.zip"]
 
 
 def build_all(out_dir: Path | None = None) -> list[Artifact]:

@@ -38,6 +38,15 @@ def test_same_inputs_same_bytes_even_after_touching_files(built, tmp_path: Path)
         assert again[name].sha256_base64 == artifact.sha256_base64
 
 
+def test_no_entry_names_the_checkout_so_every_clone_builds_the_same_bytes(built) -> None:
+    checkout = str(paths.ROOT).encode()
+    for artifact in built.values():
+        with zipfile.ZipFile(artifact.path) as archive:
+            naming = [n for n in archive.namelist() if checkout in archive.read(n)]
+        assert naming == [], f"{artifact.function}: {naming}"
+    assert set(packaging.artifact_names()) == {a.path.name for a in built.values()}
+
+
 def test_changed_code_changes_the_hash(built, tmp_path: Path, monkeypatch) -> None:
     backend = tmp_path / "backend"
     shutil.copytree(paths.BACKEND, backend, ignore=shutil.ignore_patterns("__pycache__"))
