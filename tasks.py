@@ -22,6 +22,14 @@ def up(c, site_port=8000, api_port=8001, aws_port=8002, no_watch=False):
     run(StackConfig(site_port=site_port, api_port=api_port, aws_port=aws_port, watch=not no_watch))
 
 
+@task
+def record_local_apply(c):
+    """Re-record the local Terraform apply that `invoke up` replays (after changing infra/)."""
+    from cloudfolio.local.stack import record_local_apply as record
+
+    record()
+
+
 @task(
     help={
         "output": "output directory (default output/)",

@@ -2,15 +2,23 @@
 
 The first start applies infra/envs/local with Terraform while moto's recorder logs every request
 it receives. Later starts with the same inputs (the Terraform code, the API description, the
-Lambda zips, the variables and the emulator version) send those requests again instead, which
+functions, the variables and the emulator version) send those requests again instead, which
 takes a fraction of the time. Seeding the emulator's ID generator before both makes the replay
 create the same IDs: while it records, the emulator handles one request at a time, so IDs are
 drawn in the order the recording keeps, however many requests Terraform sends at once.
-tests/infra proves a replayed emulator holds the same resources as an applied one.
+
+A recording keeps each function's code as the name of its zip, and a replay sends the zip as it
+is now: Terraform would send the same requests with the new code, so a code change needs no new
+apply. The repository carries the recording of the default `invoke up` (RECORDED_APPLY), so the
+first start of a fresh clone replays too; `invoke record-local-apply` refreshes it after an
+infra change, and a test fails while it is stale. tests/integration proves a replayed emulator
+holds the same resources as an applied one.
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import hashlib
 import json
 import os
@@ -25,12 +33,17 @@ import moto
 from cloudfolio import paths
 
 ID_SEED = 1337
-# The endpoint only says where the emulator listens; it does not change what gets created.
-IGNORED_VARIABLES = ("aws_endpoint",)
+# Where the emulator listens and where the zips lie change nothing that gets created.
+IGNORED_VARIABLES = ("aws_endpoint", "artifacts_dir")
 RECORDED_INPUTS = (paths.INFRA, paths.BACKEND / "openapi.json")
-SKIPPED_DIRS = {".terraform"}
+RECORDED_APPLY = paths.INFRA / "envs" / "local" / "recorded-apply"
+SKIPPED_DIRS = {".terraform", RECORDED_APPLY.name}
 # What Terraform reads; docs and state files do not change what gets created.
 INPUT_SUFFIXES = {".tf", ".json", ".hcl", ".tftpl", ".js", ".py"}
+CREATE_FUNCTION_PATH = "/2015-03-31/functions"
+ARTIFACT_REFERENCE = "cloudfolio-artifact:"
+# Stands for the emulator's URL in stored outputs (queue URLs name it).
+ENDPOINT_PLACEHOLDER = "{aws_endpoint}"
 
 
 def _input_files() -> list[Path]:
@@ -47,10 +60,11 @@ def _input_files() -> list[Path]:
 
 def recording_key(variables: dict[str, Any], artifacts: list[Path]) -> str:
     digest = hashlib.sha256(f"moto {moto.__version__}\n".encode())
-    for file in [*_input_files(), *sorted(artifacts)]:
-        name = file.relative_to(paths.ROOT) if file.is_relative_to(paths.ROOT) else file.name
-        digest.update(f"{name}\n".encode())
+    for file in _input_files():
+        digest.update(f"{file.relative_to(paths.ROOT)}\n".encode())
         digest.update(hashlib.sha256(file.read_bytes()).digest())
+    # Which functions exist, not their code: a replay sends the code as it is now.
+    digest.update(json.dumps(sorted(a.name for a in artifacts)).encode())
     kept = {k: v for k, v in sorted(variables.items()) if k not in IGNORED_VARIABLES}
     digest.update(json.dumps(kept, sort_keys=True).encode())
     return digest.hexdigest()[:24]
@@ -113,21 +127,87 @@ def _moto_api(endpoint: str, action: str, data: bytes | None = None) -> bytes:
         return response.read()
 
 
+def _is_create_function(entry: dict[str, Any]) -> bool:
+    path = entry["url"].split("://", 1)[-1].split("/", 1)[-1].split("?", 1)[0]
+    return entry["method"] == "POST" and f"/{path}" == CREATE_FUNCTION_PATH
+
+
+def _rewrite_code(recording: bytes, rewrite: Callable[[str, str], str]) -> bytes:
+    """The recording with each CreateFunction's Code.ZipFile passed through rewrite(name, zip)."""
+    lines = []
+    for line in recording.splitlines():
+        if not line.strip():
+            continue
+        entry = json.loads(line)
+        if _is_create_function(entry):
+            raw = base64.b64decode(entry["body"]) if entry.get("body_encoded") else entry["body"]
+            body = json.loads(raw)
+            body["Code"]["ZipFile"] = rewrite(body["FunctionName"], body["Code"]["ZipFile"])
+            data = json.dumps(body).encode()
+            entry["body"], entry["body_encoded"] = base64.b64encode(data).decode(), True
+            entry["headers"]["Content-Length"] = str(len(data))
+        lines.append(json.dumps(entry))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _without_code(recording: bytes, artifacts: list[Path]) -> bytes:
+    def reference(function_name: str, zip_base64: str) -> str:
+        sent = base64.b64decode(zip_base64)
+        same = [a for a in artifacts if a.read_bytes() == sent]
+        # Functions may share identical zips; the one named like the function is its own.
+        named = [a for a in same if function_name.endswith(f"-{a.stem}")]
+        if not (named or same):
+            raise ValueError(f"{function_name}: its code is none of the packaged zips")
+        return f"{ARTIFACT_REFERENCE}{(named or same)[0].name}"
+
+    return _rewrite_code(recording, reference)
+
+
+def _with_code(stored: bytes, artifacts: list[Path]) -> bytes:
+    by_name = {a.name: a for a in artifacts}
+
+    def code(_function_name: str, reference: str) -> str:
+        artifact = by_name[reference.removeprefix(ARTIFACT_REFERENCE)]
+        return base64.b64encode(artifact.read_bytes()).decode()
+
+    return _rewrite_code(stored, code)
+
+
+def _write_atomically(file: Path, data: bytes) -> None:
+    tmp = file.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, file)
+
+
+def _find(key: str, places: list[Path]) -> tuple[Path, Path] | None:
+    for place in places:
+        recording, outputs = place / f"{key}.jsonl.gz", place / f"{key}.outputs.json"
+        if recording.exists() and outputs.exists():
+            return recording, outputs
+    return None
+
+
 def apply_or_replay(
     endpoint: str,
     variables: dict[str, Any],
     artifacts: list[Path],
     apply: Callable[[], dict[str, Any]],
     recordings: Path,
+    search: tuple[Path, ...] = (RECORDED_APPLY,),
 ) -> tuple[dict[str, Any], bool]:
-    """Return Terraform's outputs and whether they came from a replay."""
+    """Return Terraform's outputs and whether they came from a replay.
+
+    A recording is looked for in `recordings`, then in `search`; a new one goes to `recordings`.
+    """
     key = recording_key(variables, artifacts)
-    recording, outputs_file = recordings / f"{key}.jsonl", recordings / f"{key}.outputs.json"
     _moto_api(endpoint, f"seed?a={ID_SEED}")
-    if recording.exists() and outputs_file.exists():
-        _moto_api(endpoint, "recorder/upload-recording", recording.read_bytes())
+    found = _find(key, [recordings, *search])
+    if found:
+        recording, outputs_file = found
+        replayable = _with_code(gzip.decompress(recording.read_bytes()), artifacts)
+        _moto_api(endpoint, "recorder/upload-recording", replayable)
         _moto_api(endpoint, "recorder/replay-recording")
-        return json.loads(outputs_file.read_text()), True
+        return json.loads(outputs_file.read_text().replace(ENDPOINT_PLACEHOLDER, endpoint)), True
     _moto_api(endpoint, "recorder/reset-recording")
     _moto_api(endpoint, "recorder/start-recording")
     try:
@@ -138,9 +218,12 @@ def apply_or_replay(
     recordings.mkdir(parents=True, exist_ok=True)
     for stale in recordings.glob("*"):
         stale.unlink()  # only the newest inputs are worth keeping
+    stored_outputs = json.dumps(outputs, indent=1, sort_keys=True).replace(
+        endpoint, ENDPOINT_PLACEHOLDER
+    )
     # Written outputs-last, each atomically: a half-written pair is never taken for a recording.
-    for file, data in ((recording, captured), (outputs_file, json.dumps(outputs).encode())):
-        tmp = file.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, file)
+    _write_atomically(
+        recordings / f"{key}.jsonl.gz", gzip.compress(_without_code(captured, artifacts), mtime=0)
+    )
+    _write_atomically(recordings / f"{key}.outputs.json", (stored_outputs + "\n").encode())
     return outputs, False

@@ -18,10 +18,10 @@ from cloudfolio import api_description, packaging, paths, site
 from cloudfolio.analytics import local as analytics
 from cloudfolio.local import contract
 from cloudfolio.local.contract import EMULATOR_ENV, StackInfo, stack_file
-from cloudfolio.local.emulator import Emulator, free_port
+from cloudfolio.local.emulator import Emulator, free_port, running_emulator
 from cloudfolio.local.gateway import Gateway
 from cloudfolio.local.livereload import BuildGeneration
-from cloudfolio.local.replay import apply_or_replay
+from cloudfolio.local.replay import RECORDED_APPLY, apply_or_replay
 from cloudfolio.local.static_server import ApiProxy, StaticServer
 from cloudfolio.publish import serving
 
@@ -54,7 +54,12 @@ class StackConfig:
         return replace(self, site_port=free_port(), api_port=free_port(), aws_port=free_port())
 
 
-def apply_local_infra(config: StackConfig, aws_endpoint: str) -> tuple[dict, bool]:
+def apply_local_infra(
+    config: StackConfig,
+    aws_endpoint: str,
+    recordings: Path | None = None,
+    search: tuple[Path, ...] = (RECORDED_APPLY,),
+) -> tuple[dict, bool]:
     """Resources from infra/envs/local: replayed when these inputs were applied before.
 
     Returns Terraform's outputs and whether the fast path (a replay) was taken.
@@ -64,11 +69,7 @@ def apply_local_infra(config: StackConfig, aws_endpoint: str) -> tuple[dict, boo
 
     state = config.state_dir / "terraform.tfstate"
     state.unlink(missing_ok=True)  # the emulator starts empty, so must the state
-    root = Terraform(
-        LOCAL_ROOT,
-        data_dir=config.state_dir / "terraform",
-        state_path=state,
-    )
+    root = Terraform(LOCAL_ROOT, data_dir=config.state_dir / "terraform", state_path=state)
     variables = contract.terraform_variables(aws_endpoint, config.site_url)
 
     def apply() -> dict:
@@ -76,10 +77,27 @@ def apply_local_infra(config: StackConfig, aws_endpoint: str) -> tuple[dict, boo
         root.apply(variables)
         return root.output()
 
-    artifacts = sorted(paths.LAMBDA_ARTIFACTS.glob("*.zip"))
+    artifacts = [paths.LAMBDA_ARTIFACTS / name for name in packaging.artifact_names()]
     return apply_or_replay(
-        aws_endpoint, variables, artifacts, apply, recordings=config.state_dir / "applies"
+        aws_endpoint,
+        variables,
+        artifacts,
+        apply,
+        recordings=recordings or config.state_dir / "applies",
+        search=search,
     )
+
+
+def record_local_apply(say: Callable[[str], None] = print) -> None:
+    """Apply infra/envs/local as a default `invoke up` does, into the repository's recording."""
+    import tempfile
+
+    packaging.build_all()
+    with tempfile.TemporaryDirectory() as workdir, running_emulator() as emulator:
+        config = StackConfig(state_dir=Path(workdir), output=Path(workdir) / "output")
+        _, replayed = apply_local_infra(config, emulator.url, RECORDED_APPLY, search=())
+    where = RECORDED_APPLY.relative_to(paths.ROOT)
+    say(f"{where} is up to date" if replayed else f"recorded the local apply into {where}")
 
 
 def _emulator_env(aws_endpoint: str) -> dict[str, str]:
