@@ -62,6 +62,7 @@ THEME_STATIC_PATHS = ["static"]
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
+    "cloudfolio_incremental",
     "cloudfolio_assets",
     "cloudfolio_widgets",
     "cloudfolio_sitemap",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +20,9 @@ SITE_URL_ENV = "CLOUDFOLIO_SITE_URL"
 # Pelican's content cache, for the local stack's rebuilds; one per content folder and settings.
 CACHE_ROOT = paths.BUILD / "pelican-cache"
 OUTPUT_TAIL_LINES = 20
+# The last build's output waits beside the new one while an incremental build runs.
+PREVIOUS_SUFFIX = ".previous"
+PREVIOUS_OUTPUT_SETTING = "CLOUDFOLIO_PREVIOUS_OUTPUT"
 
 
 class BuildError(CloudfolioError):
@@ -45,8 +50,11 @@ def build(
 ) -> Path:
     """Build `content` into `output` (emptied first, so nothing stale lingers).
 
-    incremental: reuse Pelican's content cache, so only changed posts are read again. For the
-    local stack's rebuilds after a content edit; published builds are always clean.
+    incremental: for the local stack's rebuilds after a content edit. Pelican's content cache
+    reads only changed posts again, and the last build's output is moved aside so that, after a
+    body-only edit, only the changed pages are rendered and the others are taken from it (see
+    plugins/cloudfolio_incremental). A failed build leaves the last output in place. Published
+    builds are always clean.
     """
     # Wide enough that Pelican's console never wraps an error message across lines.
     env = {**os.environ, "COLUMNS": "1000"}
@@ -61,23 +69,30 @@ def build(
         "--delete-output-directory",
         "--fatal", "errors",
     ]  # fmt: skip
+    previous = output.with_name(f"{output.name}{PREVIOUS_SUFFIX}")
     if incremental:
+        shutil.rmtree(previous, ignore_errors=True)
+        if output.is_dir():
+            os.replace(output, previous)
         command += [
             "--cache-path", str(cache_path(content, settings)),
             "-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true",
+            f"{PREVIOUS_OUTPUT_SETTING}={json.dumps(str(previous))}",
         ]  # fmt: skip
-    result = subprocess.run(
-        command,
-        cwd=paths.ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise BuildError(f"pelican failed (exit {result.returncode}):\n{failure(result)}")
-    if not (output / "index.html").exists():
-        raise BuildError(f"pelican produced no {output}/index.html")
+    try:
+        result = subprocess.run(
+            command, cwd=paths.ROOT, env=env, capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            raise BuildError(f"pelican failed (exit {result.returncode}):\n{failure(result)}")
+        if not (output / "index.html").exists():
+            raise BuildError(f"pelican produced no {output}/index.html")
+    except BuildError:
+        if incremental and previous.is_dir():
+            shutil.rmtree(output, ignore_errors=True)
+            os.replace(previous, output)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
     return output
 
 

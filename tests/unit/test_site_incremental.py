@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from cloudfolio import paths, site
 
 POST = "posts/atomic-counters-in-dynamodb.md"
@@ -31,6 +33,73 @@ def test_an_incremental_rebuild_after_an_edit_equals_a_clean_build(tmp_path, mon
 
     assert incremental == clean
     assert any(b"A paragraph added by the edit." in page for page in incremental.values())
+
+
+def _mtimes(output: Path) -> dict[str, int]:
+    return {str(f.relative_to(output)): f.stat().st_mtime_ns for f in output.rglob("*.html")}
+
+
+def _edit(content: Path, post: str, old: str, new: str) -> None:
+    source = content / post
+    text = source.read_text()
+    assert old in text, f"{post} no longer says {old!r}"
+    source.write_text(text.replace(old, new, 1))
+
+
+@pytest.fixture
+def rebuilt(tmp_path, monkeypatch):
+    """A content copy, and an incremental build of it into one output folder, as invoke up has."""
+    monkeypatch.setattr(site, "CACHE_ROOT", tmp_path / "cache")
+    content = tmp_path / "content"
+    shutil.copytree(paths.CONTENT, content)
+    output = tmp_path / "output"
+    site.build(output, content, incremental=True)
+    return content, output
+
+
+def test_a_body_only_edit_renders_only_that_page_and_the_site_equals_a_clean_build(
+    rebuilt, tmp_path
+):
+    content, output = rebuilt
+    before = _mtimes(output)
+    _edit(content, POST, "\n\n", "\n\nA paragraph added by the edit.\n\n")
+    site.build(output, content, incremental=True)
+    after = _mtimes(output)
+
+    assert _pages(output) == _pages(site.build(tmp_path / "clean", content))
+    changed = sorted(page for page in after if after[page] != before.get(page))
+    assert changed == ["posts/atomic-counters-in-dynamodb/index.html"]
+    assert b"A paragraph added by the edit." in (output / changed[0]).read_bytes()
+    assert not (tmp_path / f"output{site.PREVIOUS_SUFFIX}").exists()
+
+
+def test_a_title_edit_renders_every_page_again(rebuilt, tmp_path):
+    content, output = rebuilt
+    before = _mtimes(output)
+    _edit(content, POST, "Title: ", "Title: Renamed: ")
+    site.build(output, content, incremental=True)
+    after = _mtimes(output)
+
+    assert _pages(output) == _pages(site.build(tmp_path / "clean", content))
+    assert all(after[page] != before[page] for page in before)  # listings show the title
+    assert b"Renamed: " in (output / "index.html").read_bytes()
+
+
+def test_a_removed_post_leaves_no_page_behind(rebuilt, tmp_path):
+    content, output = rebuilt
+    (content / POST).unlink()
+    site.build(output, content, incremental=True)
+    assert not (output / "posts/atomic-counters-in-dynamodb/index.html").exists()
+    assert _pages(output) == _pages(site.build(tmp_path / "clean", content))
+
+
+def test_a_failed_rebuild_keeps_the_last_output(rebuilt):
+    content, output = rebuilt
+    pages = _pages(output)
+    _edit(content, "pages/resume.md", "Name: Alex Morgan\n", "")  # the resume needs a name
+    with pytest.raises(site.BuildError):
+        site.build(output, content, incremental=True)
+    assert _pages(output) == pages
 
 
 def test_published_builds_never_read_the_cache(tmp_path, monkeypatch):
