@@ -3,14 +3,16 @@
 The first start applies infra/envs/local with Terraform while moto's recorder logs every request
 it receives. Later starts with the same inputs (the Terraform code, the API description, the
 functions, the variables and the emulator version) send those requests again instead, which
-takes a fraction of the time. Seeding the emulator's ID generator before both makes the replay
-create the same IDs: while it records, the emulator handles one request at a time, so IDs are
-drawn in the order the recording keeps, however many requests Terraform sends at once.
+takes a fraction of the time. The emulator's URL and the site's origin are kept as placeholders
+and filled in at replay, so a stack on other ports replays the same recording. Seeding the
+emulator's ID generator before both makes the replay create the same IDs: while it records,
+the emulator handles one request at a time, so IDs are drawn in the order the recording keeps,
+however many requests Terraform sends at once.
 
 A recording keeps each function's code as the name of its zip, and a replay sends the zip as it
 is now: Terraform would send the same requests with the new code, so a code change needs no new
-apply. The repository carries the recording of the default `invoke up` (RECORDED_APPLY), so the
-first start of a fresh clone replays too; `invoke record-local-apply` refreshes it after an
+apply. The repository carries a recording (RECORDED_APPLY), so the first start of a fresh clone,
+and every test stack, replays too; `invoke record-local-apply` refreshes it after an
 infra change, and a test fails while it is stale. tests/integration proves a replayed emulator
 holds the same resources as an applied one.
 """
@@ -23,6 +25,7 @@ import hashlib
 import json
 import os
 import threading
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -33,8 +36,11 @@ import moto
 from cloudfolio import paths
 
 ID_SEED = 1337
-# Where the emulator listens and where the zips lie change nothing that gets created.
-IGNORED_VARIABLES = ("aws_endpoint", "artifacts_dir")
+# Where the zips lie changes nothing that gets created.
+IGNORED_VARIABLES = ("artifacts_dir",)
+# Kept as {name} in a recording and its outputs, and filled in at replay: the emulator's URL
+# (queue URLs name it) and the site's origin (the API's CORS and the functions' settings).
+PLACEHOLDER_VARIABLES = ("aws_endpoint", "site_origin")
 RECORDED_INPUTS = (paths.INFRA, paths.BACKEND / "openapi.json")
 RECORDED_APPLY = paths.INFRA / "envs" / "local" / "recorded-apply"
 SKIPPED_DIRS = {".terraform", RECORDED_APPLY.name}
@@ -42,8 +48,6 @@ SKIPPED_DIRS = {".terraform", RECORDED_APPLY.name}
 INPUT_SUFFIXES = {".tf", ".json", ".hcl", ".tftpl", ".js", ".py"}
 CREATE_FUNCTION_PATH = "/2015-03-31/functions"
 ARTIFACT_REFERENCE = "cloudfolio-artifact:"
-# Stands for the emulator's URL in stored outputs (queue URLs name it).
-ENDPOINT_PLACEHOLDER = "{aws_endpoint}"
 
 
 def _input_files() -> list[Path]:
@@ -65,7 +69,8 @@ def recording_key(variables: dict[str, Any], artifacts: list[Path]) -> str:
         digest.update(hashlib.sha256(file.read_bytes()).digest())
     # Which functions exist, not their code: a replay sends the code as it is now.
     digest.update(json.dumps(sorted(a.name for a in artifacts)).encode())
-    kept = {k: v for k, v in sorted(variables.items()) if k not in IGNORED_VARIABLES}
+    ignored = (*IGNORED_VARIABLES, *PLACEHOLDER_VARIABLES)
+    kept = {k: v for k, v in sorted(variables.items()) if k not in ignored}
     digest.update(json.dumps(kept, sort_keys=True).encode())
     return digest.hexdigest()[:24]
 
@@ -132,25 +137,47 @@ def _is_create_function(entry: dict[str, Any]) -> bool:
     return entry["method"] == "POST" and f"/{path}" == CREATE_FUNCTION_PATH
 
 
-def _rewrite_code(recording: bytes, rewrite: Callable[[str, str], str]) -> bytes:
-    """The recording with each CreateFunction's Code.ZipFile passed through rewrite(name, zip)."""
+def _rewrite(recording: bytes, rewrite: Callable[[dict[str, Any], str], str]) -> bytes:
+    """The recording with each text body passed through rewrite(entry, body)."""
     lines = []
     for line in recording.splitlines():
         if not line.strip():
             continue
         entry = json.loads(line)
-        if _is_create_function(entry):
-            raw = base64.b64decode(entry["body"]) if entry.get("body_encoded") else entry["body"]
-            body = json.loads(raw)
-            body["Code"]["ZipFile"] = rewrite(body["FunctionName"], body["Code"]["ZipFile"])
-            data = json.dumps(body).encode()
+        body = entry.get("body") or ""
+        try:
+            text = base64.b64decode(body).decode() if entry.get("body_encoded") else body
+        except UnicodeDecodeError:
+            text = None  # a binary body holds no JSON to rewrite
+        if text is not None and (rewritten := rewrite(entry, text)) != text:
+            data = rewritten.encode()
             entry["body"], entry["body_encoded"] = base64.b64encode(data).decode(), True
             entry["headers"]["Content-Length"] = str(len(data))
         lines.append(json.dumps(entry))
     return ("\n".join(lines) + "\n").encode()
 
 
-def _without_code(recording: bytes, artifacts: list[Path]) -> bytes:
+def _with_zip(text: str, zip_file: Callable[[str, str], str]) -> str:
+    body = json.loads(text)
+    body["Code"]["ZipFile"] = zip_file(body["FunctionName"], body["Code"]["ZipFile"])
+    return json.dumps(body)
+
+
+def _generalized(text: str, variables: dict[str, Any]) -> str:
+    for name in PLACEHOLDER_VARIABLES:
+        text = text.replace(variables[name], f"{{{name}}}")
+    return text
+
+
+def _specialized(text: str, variables: dict[str, Any]) -> str:
+    for name in PLACEHOLDER_VARIABLES:
+        text = text.replace(f"{{{name}}}", variables[name])
+    return text
+
+
+def _stored(recording: bytes, artifacts: list[Path], variables: dict[str, Any]) -> bytes:
+    """What is kept: zips by name, and the placeholder variables as {name}."""
+
     def reference(function_name: str, zip_base64: str) -> str:
         sent = base64.b64decode(zip_base64)
         same = [a for a in artifacts if a.read_bytes() == sent]
@@ -160,17 +187,31 @@ def _without_code(recording: bytes, artifacts: list[Path]) -> bytes:
             raise ValueError(f"{function_name}: its code is none of the packaged zips")
         return f"{ARTIFACT_REFERENCE}{(named or same)[0].name}"
 
-    return _rewrite_code(recording, reference)
+    def rewrite(entry: dict[str, Any], text: str) -> str:
+        if _is_create_function(entry):
+            text = _with_zip(text, reference)
+        text = _generalized(text, variables)
+        for name in PLACEHOLDER_VARIABLES:
+            # A value the replay cannot fill in (say, URL-encoded in a form) must not be kept.
+            if urllib.parse.quote(variables[name], safe="") in text:
+                raise ValueError(f"a request carries {name} in a form a replay cannot fill in")
+        return text
+
+    return _rewrite(recording, rewrite)
 
 
-def _with_code(stored: bytes, artifacts: list[Path]) -> bytes:
+def _replayable(stored: bytes, artifacts: list[Path], variables: dict[str, Any]) -> bytes:
     by_name = {a.name: a for a in artifacts}
 
     def code(_function_name: str, reference: str) -> str:
         artifact = by_name[reference.removeprefix(ARTIFACT_REFERENCE)]
         return base64.b64encode(artifact.read_bytes()).decode()
 
-    return _rewrite_code(stored, code)
+    def rewrite(entry: dict[str, Any], text: str) -> str:
+        text = _specialized(text, variables)
+        return _with_zip(text, code) if _is_create_function(entry) else text
+
+    return _rewrite(stored, rewrite)
 
 
 def _write_atomically(file: Path, data: bytes) -> None:
@@ -204,10 +245,10 @@ def apply_or_replay(
     found = _find(key, [recordings, *search])
     if found:
         recording, outputs_file = found
-        replayable = _with_code(gzip.decompress(recording.read_bytes()), artifacts)
-        _moto_api(endpoint, "recorder/upload-recording", replayable)
+        stored = gzip.decompress(recording.read_bytes())
+        _moto_api(endpoint, "recorder/upload-recording", _replayable(stored, artifacts, variables))
         _moto_api(endpoint, "recorder/replay-recording")
-        return json.loads(outputs_file.read_text().replace(ENDPOINT_PLACEHOLDER, endpoint)), True
+        return json.loads(_specialized(outputs_file.read_text(), variables)), True
     _moto_api(endpoint, "recorder/reset-recording")
     _moto_api(endpoint, "recorder/start-recording")
     try:
@@ -218,12 +259,9 @@ def apply_or_replay(
     recordings.mkdir(parents=True, exist_ok=True)
     for stale in recordings.glob("*"):
         stale.unlink()  # only the newest inputs are worth keeping
-    stored_outputs = json.dumps(outputs, indent=1, sort_keys=True).replace(
-        endpoint, ENDPOINT_PLACEHOLDER
-    )
+    stored_outputs = _generalized(json.dumps(outputs, indent=1, sort_keys=True), variables)
     # Written outputs-last, each atomically: a half-written pair is never taken for a recording.
-    _write_atomically(
-        recordings / f"{key}.jsonl.gz", gzip.compress(_without_code(captured, artifacts), mtime=0)
-    )
+    stored = _stored(captured, artifacts, variables)
+    _write_atomically(recordings / f"{key}.jsonl.gz", gzip.compress(stored, mtime=0))
     _write_atomically(recordings / f"{key}.outputs.json", (stored_outputs + "\n").encode())
     return outputs, False
