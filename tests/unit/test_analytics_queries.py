@@ -182,7 +182,8 @@ def test_the_lake_columns_are_the_events_fields() -> None:
 
 def test_the_prelude_is_cut_at_its_relations_for_duckdb() -> None:
     relations = queries.relations()
-    assert [r.name for r in relations] == ["events", "pageviews", "ordered", "numbered", "visits_made"]
+    names = ["events", "pageviews", "ordered", "numbered", "visits_made"]
+    assert [r.name for r in relations] == names
     assert [r.parameters for r in relations] == [len(queries.parameters(DAY1, DAY2)), 0, 0, 0, 0]
     joined = "WITH " + ",\n".join(f"{r.name} AS ({r.sql})" for r in relations)
     prelude = queries.text("daily").removesuffix(queries.query("daily"))
