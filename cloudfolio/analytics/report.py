@@ -52,8 +52,7 @@ def _daily(rows: list[dict[str, Any]], since: date, until: date) -> list[dict[st
 
 
 def build(engine: Engine, since: date, until: date) -> dict[str, Any]:
-    parameters = queries.parameters(since, until)
-    rows = {name: engine.run(queries.text(name), parameters) for name in queries.QUERIES}
+    rows = engine.run(queries.parameters(since, until))
     report: dict[str, Any] = {
         "range": {"since": since.isoformat(), "until": until.isoformat()},
         "totals": _totals(rows["totals"][0] if rows["totals"] else {}),

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cloudfolio.analytics import commands
-from cloudfolio.analytics.engines import AnalyticsError
+from cloudfolio.analytics import commands, queries
+from cloudfolio.analytics.engines import AnalyticsError, AthenaEngine
 from cloudfolio.errors import CloudfolioError
 
 
@@ -31,6 +31,39 @@ def test_athena_is_refused_where_there_is_no_workgroup() -> None:
     lake = commands.Lake("local", "lake", "db", workgroup=None, endpoint_url="http://x")
     with pytest.raises(AnalyticsError, match="use --engine duckdb"):
         commands.engine_for(lake, "athena")
+
+
+class FakeAthena:
+    """Answers every query with one row, the first page's first row holding the names."""
+
+    def __init__(self) -> None:
+        self.started: list[dict] = []
+
+    def start_query_execution(self, **request: object) -> dict:
+        self.started.append(request)
+        return {"QueryExecutionId": str(len(self.started))}
+
+    def get_query_execution(self, QueryExecutionId: str) -> dict:
+        return {"QueryExecution": {"Status": {"State": "SUCCEEDED"}}}
+
+    def get_paginator(self, name: str) -> FakeAthena:
+        return self
+
+    def paginate(self, QueryExecutionId: str) -> list[dict]:
+        info = [{"Name": "name", "Type": "varchar"}, {"Name": "visitors", "Type": "bigint"}]
+        cells = [["name", "visitors"], ["O'Brien", "2"]]
+        rows = [{"Data": [{"VarCharValue": value} for value in row]} for row in cells]
+        return [{"ResultSet": {"ResultSetMetadata": {"ColumnInfo": info}, "Rows": rows}}]
+
+
+def test_athena_runs_each_query_joined_to_the_prelude() -> None:
+    client = FakeAthena()
+    parameters = queries.parameters(date(2026, 3, 1), date(2026, 3, 2))
+    rows = AthenaEngine(client, "wg", "db").run(parameters)
+    assert rows == {name: [{"name": "O'Brien", "visitors": 2}] for name in queries.QUERIES}
+    assert [r["QueryString"] for r in client.started] == list(map(queries.text, queries.QUERIES))
+    assert client.started[0]["ExecutionParameters"] == [f"'{value}'" for value in parameters]
+    assert client.started[0]["WorkGroup"] == "wg"
 
 
 def test_json_is_the_report_alone_and_out_writes_html(

@@ -118,8 +118,10 @@ EXPECTED = {
 EXPECTED["entry_pages"].sort(key=lambda r: (-r["visits"], r["path"]))
 
 
-def write_lake(root: Path, rows: list[dict[str, Any]], arrival_delay_s: int = 30) -> None:
-    """One object per arrival day, named like Firehose's."""
+def write_lake(
+    root: Path, rows: list[dict[str, Any]], arrival_delay_s: int = 30, per_object: int = 0
+) -> None:
+    """Objects of `per_object` records (0: one object per arrival day), named like Firehose's."""
     by_dt: dict[str, list[bytes]] = {}
     for item in rows:
         arrived = datetime.fromtimestamp(item["ts"] / 1000 + arrival_delay_s, UTC)
@@ -127,9 +129,11 @@ def write_lake(root: Path, rows: list[dict[str, Any]], arrival_delay_s: int = 30
     for dt, records in by_dt.items():
         folder = root / f"{lake.PREFIX}{lake.PARTITION}={dt}"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"s-1-{dt}-00-00-00-x.gz").write_bytes(
-            gzip.compress(lake.ndjson(records, delimiter=True))
-        )
+        size = per_object or len(records)
+        for start in range(0, len(records), size):
+            (folder / f"s-1-{dt}-00-00-00-{start:06d}.gz").write_bytes(
+                gzip.compress(lake.ndjson(records[start : start + size], delimiter=True))
+            )
 
 
 @pytest.fixture
@@ -174,3 +178,30 @@ def test_median_visit_duration_of_an_even_number_of_visits(tmp_path: Path) -> No
 
 def test_the_lake_columns_are_the_events_fields() -> None:
     assert tuple(lake.COLUMNS) == FIELDS
+
+
+def test_the_prelude_is_cut_at_its_relations_for_duckdb() -> None:
+    relations = queries.relations()
+    names = ["events", "pageviews", "ordered", "numbered", "visits_made"]
+    assert [r.name for r in relations] == names
+    assert [r.parameters for r in relations] == [len(queries.parameters(DAY1, DAY2)), 0, 0, 0, 0]
+    joined = "WITH " + ",\n".join(f"{r.name} AS ({r.sql})" for r in relations)
+    prelude = queries.text("daily").removesuffix(queries.query("daily"))
+    code = [line for line in prelude.splitlines() if line and not line.startswith("--")]
+    assert joined.split() == " ".join(code).split()
+
+
+def test_duckdb_gives_the_rows_of_the_texts_athena_runs(engine: DuckDBEngine) -> None:
+    parameters = queries.parameters(DAY1, DAY2)
+    rows = engine.run(parameters)
+    for name in queries.QUERIES:
+        cursor = engine.connection.execute(queries.text(name), parameters)
+        names = [column[0] for column in cursor.description]
+        assert rows[name] == [dict(zip(names, r, strict=True)) for r in cursor.fetchall()], name
+
+
+def test_a_partition_of_many_objects_reads_as_every_object(tmp_path: Path) -> None:
+    # The engine joins each partition's objects into one file before DuckDB reads it.
+    write_lake(tmp_path, ROWS, per_object=1)
+    assert len(list(tmp_path.rglob("*.gz"))) == len(ROWS)
+    assert report.build(DuckDBEngine(tmp_path), DAY1, DAY2) == EXPECTED

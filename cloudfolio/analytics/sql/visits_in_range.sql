@@ -8,18 +8,24 @@ WITH events AS (
     WHERE dt BETWEEN ? AND ?
       AND day BETWEEN ? AND ?
 ),
-ordered AS (
+pageviews AS (
     SELECT
         day, ts, path, visitor, browser, os, device, referrer,
-        utm_source, utm_medium, utm_campaign, country,
-        LAG(ts) OVER (PARTITION BY day, visitor ORDER BY ts, path) AS previous_ts
+        utm_source, utm_medium, utm_campaign, country
     FROM events
     WHERE NOT bot
 ),
--- A visit is a run of pageviews of one visitor id with gaps under 30 minutes.
-pageviews AS (
+-- The visits are cut from the few columns they need: the windows sort every column they carry.
+ordered AS (
     SELECT
-        *,
+        day, visitor, ts, path,
+        LAG(ts) OVER (PARTITION BY day, visitor ORDER BY ts, path) AS previous_ts
+    FROM pageviews
+),
+-- A visit is a run of pageviews of one visitor id with gaps under 30 minutes.
+numbered AS (
+    SELECT
+        day, visitor, ts, path,
         SUM(CASE WHEN previous_ts IS NULL OR ts - previous_ts >= 1800000 THEN 1 ELSE 0 END)
             OVER (PARTITION BY day, visitor ORDER BY ts, path ROWS UNBOUNDED PRECEDING)
             AS visit_number
@@ -32,6 +38,6 @@ visits_made AS (
         MIN(ts) AS started,
         MAX(ts) AS ended,
         MIN_BY(path, ts) AS entry_path
-    FROM pageviews
+    FROM numbered
     GROUP BY day, visitor, visit_number
 )
