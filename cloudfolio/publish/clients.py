@@ -17,6 +17,7 @@ from botocore.exceptions import (
 )
 
 from cloudfolio.local.contract import EMULATOR_CREDENTIALS
+from cloudfolio.publish.lock import SiteLock
 from cloudfolio.publish.store import (
     KeyValueStorePointer,
     MirroredPointer,
@@ -79,10 +80,23 @@ def session_for(target: Target) -> Session:
     return Session(session, region)
 
 
-def s3_client(target: Target, workers: int = 8) -> Any:
-    return session_for(target).client(
+def s3_client(target: Target, workers: int = 8, session: Session | None = None) -> Any:
+    return (session or session_for(target)).client(
         "s3", endpoint_url=target.endpoint_url, config=client_config(workers)
     )
+
+
+def site_lock(target: Target, session: Session | None = None) -> SiteLock:
+    """The target's site lock; its DynamoDB client is made (from `session`) on first use."""
+    if not target.lock_table:
+        raise PublishError(f"no table for the site lock of {target.env}")
+
+    def connect() -> Any:
+        return (session or session_for(target)).client(
+            "dynamodb", endpoint_url=target.endpoint_url, config=client_config(1)
+        )
+
+    return SiteLock(connect, target.lock_table, target.bucket)
 
 
 def pointer_for(target: Target, s3: Any, bucket: str | None = None) -> PointerStore:
@@ -94,6 +108,7 @@ def pointer_for(target: Target, s3: Any, bucket: str | None = None) -> PointerSt
     return MirroredPointer([KeyValueStorePointer(kvs, target.kvs_arn), bucket_pointer])
 
 
+LOCK_OPERATIONS = {"GetItem", "PutItem", "DeleteItem"}
 REJECTED_CREDENTIALS = {
     "ExpiredToken",
     "ExpiredTokenException",
@@ -132,6 +147,11 @@ def explained_errors(target: Target) -> Iterator[None]:
         if code in REJECTED_CREDENTIALS:
             raise PublishError(
                 f"AWS rejected the credentials for {target.env} ({code}); refresh them"
+            ) from error
+        if code == "ResourceNotFoundException" and operation in LOCK_OPERATIONS:
+            raise PublishError(
+                f"the table {target.lock_table}, which holds the site lock, does not exist: "
+                f"run invoke deploy --env {target.env} (invoke up for local)"
             ) from error
         if code == "ResourceNotFoundException" and target.kvs_arn:
             raise PublishError(

@@ -35,11 +35,13 @@ def preview_url(site_url: str, token: str) -> str:
 
 def _releases_for(env: str, progress: Progress | None = None) -> tuple[targets.Target, Releases]:
     target = targets.target_for(env)
-    s3 = clients.s3_client(target)
+    session = clients.session_for(target)
+    s3 = clients.s3_client(target, session=session)
     store = SiteStore(s3, target.bucket)
     with clients.explained_errors(target):
         store.check_bucket()
-    return target, Releases(store, clients.pointer_for(target, s3), progress)
+    pointer = clients.pointer_for(target, s3)
+    return target, Releases(store, pointer, progress, clients.site_lock(target, session))
 
 
 @contextmanager
