@@ -84,16 +84,20 @@ def publish_once(site: str, endpoint: str, bucket: str, lock_table: str) -> None
     from metering import WriteCounter  # beside this script
 
     from cloudfolio.publish.clients import s3_client, session_for, site_lock
+    from cloudfolio.publish.manifest import scan_soon
     from cloudfolio.publish.releases import PublishOptions, Releases
     from cloudfolio.publish.store import S3Pointer, SiteStore
     from cloudfolio.publish.targets import Target
 
+    # The hash cache sits beside the site, as invoke publish keeps it beside its build, and the
+    # scan starts before the clients, as in invoke publish.
+    hash_cache = Path(site).parent / "hashes.json"
+    scanned = scan_soon(Path(site), cache=hash_cache)
     target = Target("local", bucket, "https://bench.example.org", endpoint, lock_table=lock_table)
     session = session_for(target)
     s3 = s3_client(target, session=session)
     writes = WriteCounter(s3)
-    # The hash cache sits beside the site, as invoke publish keeps it beside its build.
-    options = PublishOptions(hash_cache=Path(site).parent / "hashes.json")
+    options = PublishOptions(hash_cache=hash_cache, scanned=scanned)
     releases = Releases(
         SiteStore(s3, bucket), S3Pointer(s3, bucket), lock=site_lock(target, session)
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,6 +111,17 @@ def scan(site_dir: Path, workers: int = 8, cache: Path | None = None) -> dict[st
         }
         for (path, _, stat), digest in zip(files, digests, strict=True)
     }
+
+
+def scan_soon(site_dir: Path, workers: int = 8, cache: Path | None = None) -> Future:
+    """`scan` in a thread of its own, started now: a caller starts it before it creates its AWS
+    clients (botocore's start-up holds the GIL little while it reads its models, and hashing
+    releases it), then hands the future to the publish (`PublishOptions.scanned`)."""
+    executor = ThreadPoolExecutor(max_workers=1)
+    try:
+        return executor.submit(scan, site_dir, workers, cache)
+    finally:
+        executor.shutdown(wait=False)
 
 
 def files_digest(files: dict[str, dict[str, Any]]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -46,6 +46,8 @@ class PublishOptions:
     break_lock: bool = False
     # Where file hashes are kept between publishes (keyed by size and mtime); None: hash all.
     hash_cache: Path | None = None
+    # The file table of `site_dir` from a scan the caller started early (manifest.scan_soon).
+    scanned: Future[dict[str, dict[str, Any]]] | None = None
     workers: int = DEFAULT_WORKERS
     git_commit: str | None = None
     # Called with the plan before anything is written; returning False cancels the publish.
@@ -214,7 +216,11 @@ class Releases:
     def publish(self, site_dir: Path, options: PublishOptions | None = None) -> PublishResult:
         options = options or PublishOptions()
         check_site_dir(site_dir)
-        files = manifests.scan(site_dir, workers=options.workers, cache=options.hash_cache)
+        files = (
+            options.scanned.result()
+            if options.scanned is not None
+            else manifests.scan(site_dir, workers=options.workers, cache=options.hash_cache)
+        )
         live, live_manifest = self._live_state()
         base, base_manifest = live, live_manifest
         if live is not None and live_manifest is None:

@@ -235,3 +235,20 @@ def test_a_local_stack_without_a_site_bucket_is_reported(stack_file):
     write_stack(stack_file.parent, None)
     with pytest.raises(PublishError, match="did not create the site bucket"):
         targets.target_for("local")
+
+
+def test_clients_find_their_service_without_listing_every_service(monkeypatch):
+    from botocore.exceptions import UnknownServiceError
+    from botocore.loaders import Loader
+
+    listed = []
+    monkeypatch.setattr(
+        Loader, "list_available_services", lambda self, kind: listed.append(kind) or ["s3"]
+    )
+    target = targets.Target("local", "b", "http://127.0.0.1:8000", "http://127.0.0.1:9")
+    session = clients.session_for(target)
+    assert session.client("s3", endpoint_url=target.endpoint_url).meta.service_model
+    assert session.client("dynamodb", endpoint_url=target.endpoint_url).meta.service_model
+    assert listed == []
+    with pytest.raises(UnknownServiceError, match="no-such-service.*Valid service names are: s3"):
+        session.client("no-such-service")
