@@ -17,7 +17,13 @@ from cloudfolio.local.viewer import select_release
 from cloudfolio.publish import headers
 from cloudfolio.publish import manifest as manifests
 from cloudfolio.publish.edge import ReleaseReader, manifest_key, object_key
-from cloudfolio.publish.lock import SiteLock
+from cloudfolio.publish.lock import (
+    LOCK_PARTITION,
+    PARTITION_KEY,
+    SORT_KEY,
+    TTL_ATTRIBUTE,
+    SiteLock,
+)
 from cloudfolio.publish.releases import PublishOptions, Releases
 from cloudfolio.publish.store import PublishError, S3Pointer, SiteStore
 from tests.unit.conftest import create_table
@@ -489,6 +495,10 @@ def test_one_publish_or_prune_at_a_time_and_prune_spares_what_a_publish_reuses(
 def test_a_stale_lock_is_reported_with_its_age_and_owner_and_a_flag_breaks_it(releases, s3, site):
     stale = site_lock(owner="ci@runner-7", ttl=timedelta(minutes=15))
     stale.acquire("publish", now=datetime.now(UTC) - timedelta(hours=2))
+    # The expiry is the table's TTL attribute too: DynamoDB clears an abandoned lock eventually.
+    item = stale.client.get_item(TableName=LOCK_TABLE, Key=stale.key)["Item"]
+    assert int(item[TTL_ATTRIBUTE]["N"]) == int(stale.holder().expires.timestamp())
+    assert item[PARTITION_KEY]["S"] == LOCK_PARTITION and item[SORT_KEY]["S"] == BUCKET
 
     with pytest.raises(PublishError, match=r"stale.*ci@runner-7.*2 h.*--break-lock"):
         releases.publish(site)
