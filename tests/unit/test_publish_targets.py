@@ -250,5 +250,5 @@ def test_clients_find_their_service_without_listing_every_service(monkeypatch):
     assert session.client("s3", endpoint_url=target.endpoint_url).meta.service_model
     assert session.client("dynamodb", endpoint_url=target.endpoint_url).meta.service_model
     assert listed == []
-    with pytest.raises(UnknownServiceError, match="no-such-service.*Valid service names are: s3"):
+    with pytest.raises(UnknownServiceError, match=r"no-such-service.*Valid service names are: s3"):
         session.client("no-such-service")
