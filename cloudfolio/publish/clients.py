@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Any
 
 from botocore.exceptions import (
@@ -17,6 +18,7 @@ from botocore.exceptions import (
 )
 
 from cloudfolio.local.contract import EMULATOR_CREDENTIALS
+from cloudfolio.publish.lock import SiteLock
 from cloudfolio.publish.store import (
     KeyValueStorePointer,
     MirroredPointer,
@@ -43,6 +45,43 @@ def client_config(workers: int) -> Any:
     )
 
 
+def _direct_loader(session: Any) -> Any:
+    """botocore's model loader, except that it checks a service name by looking for that
+    service's models instead of listing every service it ships: that listing reads over 400
+    directories, twice per client, and was a tenth of a publish's start-up."""
+    from botocore.exceptions import DataNotFoundError
+    from botocore.loaders import Loader, create_loader
+
+    class ServiceNames(Sequence):
+        """The service names, listed only when someone reads the list rather than asks for one."""
+
+        def __init__(self, loader: Loader, type_name: str) -> None:
+            self.loader, self.type_name = loader, type_name
+
+        def __contains__(self, name: object) -> bool:
+            try:
+                return bool(self.loader.list_api_versions(name, self.type_name))
+            except DataNotFoundError:
+                return False
+
+        @cached_property
+        def listed(self) -> list[str]:
+            return Loader.list_available_services(self.loader, self.type_name)
+
+        def __getitem__(self, index: Any) -> Any:
+            return self.listed[index]
+
+        def __len__(self) -> int:
+            return len(self.listed)
+
+    class DirectLoader(Loader):
+        def list_available_services(self, type_name: str) -> Any:
+            return ServiceNames(self, type_name)
+
+    paths = create_loader(session.get_config_variable("data_path")).search_paths
+    return DirectLoader(extra_search_paths=paths, include_default_search_paths=False)
+
+
 class Session:
     """A botocore session with its region: publishing needs clients, not boto3's resources,
     and botocore alone starts in a fraction of boto3's import time."""
@@ -67,6 +106,7 @@ def session_for(target: Target) -> Session:
 
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
     session = get_session()
+    session.register_component("data_loader", _direct_loader(session))
     if session.get_credentials() is None:
         if not target.emulated:
             raise PublishError(
@@ -79,10 +119,23 @@ def session_for(target: Target) -> Session:
     return Session(session, region)
 
 
-def s3_client(target: Target, workers: int = 8) -> Any:
-    return session_for(target).client(
+def s3_client(target: Target, workers: int = 8, session: Session | None = None) -> Any:
+    return (session or session_for(target)).client(
         "s3", endpoint_url=target.endpoint_url, config=client_config(workers)
     )
+
+
+def site_lock(target: Target, session: Session | None = None) -> SiteLock:
+    """The target's site lock; its DynamoDB client is made (from `session`) on first use."""
+    if not target.lock_table:
+        raise PublishError(f"no table for the site lock of {target.env}")
+
+    def connect() -> Any:
+        return (session or session_for(target)).client(
+            "dynamodb", endpoint_url=target.endpoint_url, config=client_config(1)
+        )
+
+    return SiteLock(connect, target.lock_table, target.bucket)
 
 
 def pointer_for(target: Target, s3: Any, bucket: str | None = None) -> PointerStore:
@@ -94,6 +147,7 @@ def pointer_for(target: Target, s3: Any, bucket: str | None = None) -> PointerSt
     return MirroredPointer([KeyValueStorePointer(kvs, target.kvs_arn), bucket_pointer])
 
 
+LOCK_OPERATIONS = {"GetItem", "PutItem", "DeleteItem"}
 REJECTED_CREDENTIALS = {
     "ExpiredToken",
     "ExpiredTokenException",
@@ -132,6 +186,11 @@ def explained_errors(target: Target) -> Iterator[None]:
         if code in REJECTED_CREDENTIALS:
             raise PublishError(
                 f"AWS rejected the credentials for {target.env} ({code}); refresh them"
+            ) from error
+        if code == "ResourceNotFoundException" and operation in LOCK_OPERATIONS:
+            raise PublishError(
+                f"the table {target.lock_table}, which holds the site lock, does not exist: "
+                f"run invoke deploy --env {target.env} (invoke up for local)"
             ) from error
         if code == "ResourceNotFoundException" and target.kvs_arn:
             raise PublishError(

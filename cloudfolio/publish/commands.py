@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from cloudfolio import resume_pdf
 from cloudfolio.publish import build, clients, targets
+from cloudfolio.publish import manifest as manifests
 from cloudfolio.publish.edge import PREVIEW_PARAMETER
 from cloudfolio.publish.errors import PublishError
 from cloudfolio.publish.manifest import Plan
@@ -35,11 +36,13 @@ def preview_url(site_url: str, token: str) -> str:
 
 def _releases_for(env: str, progress: Progress | None = None) -> tuple[targets.Target, Releases]:
     target = targets.target_for(env)
-    s3 = clients.s3_client(target)
+    session = clients.session_for(target)
+    s3 = clients.s3_client(target, session=session)
     store = SiteStore(s3, target.bucket)
     with clients.explained_errors(target):
         store.check_bucket()
-    return target, Releases(store, clients.pointer_for(target, s3), progress)
+    pointer = clients.pointer_for(target, s3)
+    return target, Releases(store, pointer, progress, clients.site_lock(target, session))
 
 
 @contextmanager
@@ -100,6 +103,9 @@ def publish(
 ) -> dict[str, Any]:
     """Build (unless `site_dir` is given), diff against the live release, upload what is new,
     write the release and switch to it (or only stage it with `preview`)."""
+    hash_cache = build.BUILD_ROOT / env / "hashes.json"
+    # A built site is hashed while the AWS clients start.
+    scanned = manifests.scan_soon(Path(site_dir), cache=hash_cache) if site_dir else None
     target, releases = _releases_for(env, Progress())
     if site_dir is None:
         _say(f"building the site for {target.site_url} ...", json_output)
@@ -111,7 +117,8 @@ def publish(
         max_deletes=max_deletes,
         max_delete_fraction=max_delete_fraction,
         break_lock=break_lock,
-        hash_cache=build.BUILD_ROOT / env / "hashes.json",
+        hash_cache=hash_cache,
+        scanned=scanned,
         git_commit=build.git_commit(),
         confirm=_confirmer(env, yes, json_output),
         show_plan=lambda plan, live: _say(

@@ -1,28 +1,39 @@
-"""One publish or prune at a time per site: a lock object written with an S3 conditional write.
+"""One publish or prune at a time per site: a lock item in the stack's ephemeral table.
 
-`PutObject` with `If-None-Match: *` succeeds for exactly one writer, so two machines cannot both
-hold the lock. The lock names its owner and carries an expiry: a holder that died leaves a stale
-lock, which is reported with its age and owner and broken only when asked (`--break-lock`).
+`PutItem` with `attribute_not_exists` succeeds for exactly one writer, so two machines cannot both
+hold the lock. The item names its owner and carries an expiry (also in the table's TTL attribute,
+so DynamoDB clears an abandoned lock eventually): a holder that died leaves a stale lock, which is
+reported with its age and owner and broken only when asked (`--break-lock`).
+
+The lock lives outside the site bucket on purpose: a publish then writes to S3 only its new
+objects, the manifest and the pointer, and a publish with nothing to write creates no client for
+the table at all.
 """
 
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from cloudfolio.api_description import backend_on_path
 from cloudfolio.publish.errors import PublishError
 
-LOCK_KEY = "locks/site.json"
+backend_on_path()
+
+from common.schema import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE  # noqa: E402
+
+# The lock's partition: the deploy role may touch no other item of the table (the ci module's
+# dynamodb:LeadingKeys condition names this value). One item per site bucket.
+LOCK_PARTITION = "PUBLISH#LOCK"
 DEFAULT_LOCK_TTL = timedelta(minutes=30)
-# S3 answers a lost conditional write with 412, or 409 when two writes race in flight.
-TAKEN_CODES = {"PreconditionFailed", "412", "ConditionalRequestConflict", "409"}
+TAKEN = "ConditionalCheckFailedException"
 
 
 def default_owner() -> str:
@@ -49,6 +60,7 @@ class Holder:
     operation: str
     acquired: datetime
     expires: datetime
+    nonce: str
 
     def describe(self, now: datetime) -> str:
         age = _age((now - self.acquired).total_seconds())
@@ -61,87 +73,112 @@ class Holder:
 
 
 class SiteLock:
+    """The lock of one site (`site`: its bucket name) in `table`.
+
+    `connect` makes the DynamoDB client, on first use: publishes that write nothing never pay
+    for it."""
+
     def __init__(
         self,
-        s3: Any,
-        bucket: str,
+        connect: Callable[[], Any],
+        table: str,
+        site: str,
         owner: str | None = None,
         ttl: timedelta = DEFAULT_LOCK_TTL,
     ) -> None:
-        self.s3, self.bucket = s3, bucket
+        self._connect, self._client = connect, None
+        self.table, self.site = table, site
         self.owner = owner or default_owner()
         self.ttl = ttl
-        self._etag: str | None = None
+        self._nonce: str | None = None
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = self._connect()
+        return self._client
+
+    @property
+    def key(self) -> dict[str, dict[str, str]]:
+        return {PARTITION_KEY: {"S": LOCK_PARTITION}, SORT_KEY: {"S": self.site}}
 
     def holder(self) -> Holder | None:
-        try:
-            body = self.s3.get_object(Bucket=self.bucket, Key=LOCK_KEY)["Body"].read()
-        except ClientError as error:
-            if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
-                return None
-            raise
-        found = json.loads(body)
+        item = self.client.get_item(TableName=self.table, Key=self.key, ConsistentRead=True)
+        found = item.get("Item")
+        if not found:
+            return None
         return Holder(
-            found["owner"],
-            found["operation"],
-            datetime.fromisoformat(found["acquired"]),
-            datetime.fromisoformat(found["expires"]),
+            found["owner"]["S"],
+            found["operation"]["S"],
+            datetime.fromisoformat(found["acquired"]["S"]),
+            datetime.fromisoformat(found["expires"]["S"]),
+            found["nonce"]["S"],
         )
 
     def acquire(self, operation: str, break_lock: bool = False, now: datetime | None = None):
         """Take the lock or raise PublishError naming who holds it."""
         now = now or datetime.now(UTC)
-        body = json.dumps(
-            {
-                "owner": self.owner,
-                "operation": operation,
-                "acquired": now.isoformat(),
-                "expires": (now + self.ttl).isoformat(),
-                # Two holders in one second must still write different bytes (and ETags).
-                "nonce": os.urandom(8).hex(),
-            }
-        ).encode()
+        expires = now + self.ttl
+        nonce = os.urandom(8).hex()
+        item = {
+            **self.key,
+            "owner": {"S": self.owner},
+            "operation": {"S": operation},
+            "acquired": {"S": now.isoformat()},
+            "expires": {"S": expires.isoformat()},
+            TTL_ATTRIBUTE: {"N": str(int(expires.timestamp()))},
+            # Release deletes only the item this holder wrote, never a successor's.
+            "nonce": {"S": nonce},
+        }
         for attempt in range(2):
             try:
-                written = self.s3.put_object(
-                    Bucket=self.bucket,
-                    Key=LOCK_KEY,
-                    Body=body,
-                    ContentType="application/json",
-                    IfNoneMatch="*",
+                self.client.put_item(
+                    TableName=self.table,
+                    Item=item,
+                    ConditionExpression="attribute_not_exists(#pk)",
+                    ExpressionAttributeNames={"#pk": PARTITION_KEY},
                 )
-                self._etag = written["ETag"]
+                self._nonce = nonce
                 return self
             except ClientError as error:
-                if error.response["Error"]["Code"] not in TAKEN_CODES:
+                if error.response["Error"]["Code"] != TAKEN:
                     raise
             holder = self.holder()
             if holder is None:
                 continue  # released between our write and our read: try once more
             if break_lock and attempt == 0:
-                self.s3.delete_object(Bucket=self.bucket, Key=LOCK_KEY)
+                self._delete(holder.nonce)
                 continue
-            state = holder.describe(datetime.now(UTC))
+            current = datetime.now(UTC)
             hint = (
                 "if no publish or prune is running, run again with --break-lock"
-                if datetime.now(UTC) >= holder.expires
+                if current >= holder.expires
                 else "wait for it to finish, or if it died, run again with --break-lock"
             )
-            raise PublishError(f"cannot {operation}: {state}; {hint}")
+            raise PublishError(f"cannot {operation}: {holder.describe(current)}; {hint}")
         raise PublishError(f"cannot {operation}: the site lock keeps changing hands; try again")
 
+    def _delete(self, nonce: str) -> None:
+        try:
+            self.client.delete_item(
+                TableName=self.table,
+                Key=self.key,
+                ConditionExpression="nonce = :nonce",
+                ExpressionAttributeValues={":nonce": {"S": nonce}},
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != TAKEN:
+                raise
+
     def release(self) -> None:
-        # Only our own lock is removed (a conditional delete on the ETag we wrote): a holder
-        # whose lock was broken must not free the next holder's.
-        if self._etag is None:
+        # Only our own lock is removed: a holder whose lock was broken must not free the next
+        # holder's.
+        if self._nonce is None:
             return
         try:
-            self.s3.delete_object(Bucket=self.bucket, Key=LOCK_KEY, IfMatch=self._etag)
-        except ClientError as error:
-            if error.response["Error"]["Code"] not in (*TAKEN_CODES, "NoSuchKey", "404"):
-                raise
+            self._delete(self._nonce)
         finally:
-            self._etag = None
+            self._nonce = None
 
     def __enter__(self) -> SiteLock:
         return self

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,10 +31,10 @@ def sha256_file(path: Path | str) -> str:
     return digest.hexdigest()
 
 
-def _site_files(site_dir: Path) -> list[tuple[str, str]]:
-    """(site path, file system path) of every file, sorted. Plain strings and scandir: on a
+def _site_files(site_dir: Path) -> list[tuple[str, str, os.stat_result]]:
+    """(site path, file system path, stat) of every file, sorted. Plain strings and scandir: on a
     site of a thousand pages, pathlib objects alone cost more than hashing the files."""
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str, os.stat_result]] = []
 
     def walk(directory: str, prefix: str) -> None:
         with os.scandir(directory) as entries:
@@ -45,10 +45,11 @@ def _site_files(site_dir: Path) -> list[tuple[str, str]]:
                 if entry.is_dir(follow_symlinks=False):
                     walk(entry.path, f"{prefix}{name}/")
                 elif entry.is_file():
-                    found.append((prefix + name, entry.path))
+                    found.append((prefix + name, entry.path, entry.stat()))
 
     walk(str(site_dir), "")
-    return sorted(found)
+    found.sort(key=lambda item: item[0])
+    return found
 
 
 def _load_cache(cache: Path | None) -> dict[str, list[Any]]:
@@ -60,6 +61,20 @@ def _load_cache(cache: Path | None) -> dict[str, list[Any]]:
         return {}  # no cache yet, or a torn one: hash everything
 
 
+def _hash_all(paths: list[str], workers: int) -> list[str]:
+    """sha256 of each file, in `workers` threads of one slice each: hashlib releases the GIL
+    while it digests, and one task per thread costs less than one per file."""
+    if len(paths) < 2 * workers:
+        return [sha256_file(path) for path in paths]
+    slices = [paths[start::workers] for start in range(workers)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        hashed = list(pool.map(lambda part: [sha256_file(path) for path in part], slices))
+    digests = [""] * len(paths)
+    for start, part in enumerate(hashed):
+        digests[start::workers] = part
+    return digests
+
+
 def scan(site_dir: Path, workers: int = 8, cache: Path | None = None) -> dict[str, dict[str, Any]]:
     """path -> {hash, size, content_type, cache_control} for every file under `site_dir`.
 
@@ -67,26 +82,26 @@ def scan(site_dir: Path, workers: int = 8, cache: Path | None = None) -> dict[st
     read again; the cache is rewritten when anything differs."""
     files = _site_files(site_dir)
     known = _load_cache(cache)
-    stats = [os.stat(full) for _, full in files]
-
-    def digest(index: int) -> str:
-        path, full = files[index]
+    digests: list[str] = []
+    unknown: list[int] = []
+    for index, (path, _, stat) in enumerate(files):
         recorded = known.get(path)
-        stat = stats[index]
         if recorded and recorded[0] == stat.st_size and recorded[1] == stat.st_mtime_ns:
-            return recorded[2]
-        return sha256_file(full)
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        digests = list(pool.map(digest, range(len(files))))
-    if cache is not None:
+            digests.append(recorded[2])
+        else:
+            digests.append("")
+            unknown.append(index)
+    for index, digest in zip(
+        unknown, _hash_all([files[i][1] for i in unknown], workers), strict=True
+    ):
+        digests[index] = digest
+    if cache is not None and (unknown or len(known) != len(files)):
         fresh = {
             path: [stat.st_size, stat.st_mtime_ns, digest]
-            for (path, _), stat, digest in zip(files, stats, digests, strict=True)
+            for (path, _, stat), digest in zip(files, digests, strict=True)
         }
-        if fresh != known:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            cache.write_text(json.dumps(fresh, separators=(",", ":")))
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(fresh, separators=(",", ":")))
     return {
         path: {
             "hash": digest,
@@ -94,8 +109,19 @@ def scan(site_dir: Path, workers: int = 8, cache: Path | None = None) -> dict[st
             "content_type": headers.content_type(path),
             "cache_control": headers.cache_control(path),
         }
-        for (path, _), stat, digest in zip(files, stats, digests, strict=True)
+        for (path, _, stat), digest in zip(files, digests, strict=True)
     }
+
+
+def scan_soon(site_dir: Path, workers: int = 8, cache: Path | None = None) -> Future:
+    """`scan` in a thread of its own, started now: a caller starts it before it creates its AWS
+    clients (botocore's start-up holds the GIL little while it reads its models, and hashing
+    releases it), then hands the future to the publish (`PublishOptions.scanned`)."""
+    executor = ThreadPoolExecutor(max_workers=1)
+    try:
+        return executor.submit(scan, site_dir, workers, cache)
+    finally:
+        executor.shutdown(wait=False)
 
 
 def files_digest(files: dict[str, dict[str, Any]]) -> str:

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudfolio.publish import headers
 from cloudfolio.publish import manifest as manifests
 from cloudfolio.publish.edge import INDEX_DOCUMENT, manifest_key, object_key
 from cloudfolio.publish.errors import PublishError
-from cloudfolio.publish.lock import SiteLock
 from cloudfolio.publish.progress import Progress, SilentProgress
 from cloudfolio.publish.store import PointerStore, SiteStore
+
+if TYPE_CHECKING:
+    from cloudfolio.publish.lock import SiteLock
 
 DEFAULT_MAX_DELETES = 256
 # A build that lost more than this share of the live files is more likely broken than pruned.
@@ -44,6 +46,8 @@ class PublishOptions:
     break_lock: bool = False
     # Where file hashes are kept between publishes (keyed by size and mtime); None: hash all.
     hash_cache: Path | None = None
+    # The file table of `site_dir` from a scan the caller started early (manifest.scan_soon).
+    scanned: Future[dict[str, dict[str, Any]]] | None = None
     workers: int = DEFAULT_WORKERS
     git_commit: str | None = None
     # Called with the plan before anything is written; returning False cancels the publish.
@@ -146,7 +150,9 @@ class Releases:
         self.store = store
         self.pointer = pointer
         self.progress = progress or SilentProgress()
-        self.lock = lock or SiteLock(store.s3, store.bucket)
+        # None: the caller is the bucket's only writer (a test's private bucket); every command
+        # passes the site's lock.
+        self.lock = lock
         # What an operator must hear about the site's state (a broken pointer), in order.
         self.notices: list[str] = []
 
@@ -198,6 +204,9 @@ class Releases:
 
     @contextmanager
     def _locked(self, operation: str, break_lock: bool) -> Iterator[None]:
+        if self.lock is None:
+            yield
+            return
         self.lock.acquire(operation, break_lock)
         try:
             yield
@@ -207,7 +216,11 @@ class Releases:
     def publish(self, site_dir: Path, options: PublishOptions | None = None) -> PublishResult:
         options = options or PublishOptions()
         check_site_dir(site_dir)
-        files = manifests.scan(site_dir, workers=options.workers, cache=options.hash_cache)
+        files = (
+            options.scanned.result()
+            if options.scanned is not None
+            else manifests.scan(site_dir, workers=options.workers, cache=options.hash_cache)
+        )
         live, live_manifest = self._live_state()
         base, base_manifest = live, live_manifest
         if live is not None and live_manifest is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cloudfolio.publish.clients import client_config, session_for
+from cloudfolio.publish.clients import client_config, session_for, site_lock
 from cloudfolio.publish.edge import ReleaseReader
 from cloudfolio.publish.releases import PublishOptions, PublishResult, Releases
 from cloudfolio.publish.store import S3Pointer, SiteStore
@@ -34,9 +34,17 @@ def publish_resume_pdf(endpoint_url: str, bucket: str, key: str, site_dir: Path)
 
 
 def publish_site(
-    endpoint_url: str, bucket: str, site_dir: Path, preview: bool = False
+    endpoint_url: str,
+    bucket: str,
+    site_dir: Path,
+    preview: bool = False,
+    lock_table: str | None = None,
 ) -> PublishResult:
-    """Publish a built directory without output or prompts (no change: nothing is written)."""
-    s3 = _s3(endpoint_url)
-    releases = Releases(SiteStore(s3, bucket), S3Pointer(s3, bucket))
+    """Publish a built directory without output or prompts (no change: nothing is written),
+    holding the site lock in `lock_table` (the stack's ephemeral table) when one is given."""
+    target = Target("local", bucket, "", endpoint_url, lock_table=lock_table)
+    session = session_for(target)
+    s3 = session.client("s3", endpoint_url=endpoint_url, config=client_config(8))
+    lock = site_lock(target, session) if lock_table else None
+    releases = Releases(SiteStore(s3, bucket), S3Pointer(s3, bucket), lock=lock)
     return releases.publish(Path(site_dir), PublishOptions(preview=preview, force=True))

@@ -1,4 +1,5 @@
-"""Where each environment's site lives: bucket, endpoint, public URL and edge pointer store.
+"""Where each environment's site lives: bucket, endpoint, public URL, edge pointer store and the
+table holding the site lock.
 
 `local` reads the file the local stack writes when it starts; `staging` and `prod` read their
 Terraform root's outputs. Nothing else in the publisher knows about environments.
@@ -21,6 +22,8 @@ OUTPUT_SITE_URL = "site_url"
 OUTPUT_KVS_ARN = "site_kvs_arn"
 OUTPUT_RESUME_BUCKET = "resume_bucket"
 OUTPUT_RESUME_KEY = "resume_key"
+# The site lock is an item of the stack's ephemeral table (see lock.py).
+OUTPUT_LOCK_TABLE = "ephemeral_table_name"
 DEFAULT_REGION = "us-east-1"
 
 
@@ -34,6 +37,8 @@ class Target:
     # The private bucket and key of the resume PDF (uploaded beside each release when it changed).
     resume_bucket: str | None = None
     resume_key: str | None = None
+    # The DynamoDB table holding the site lock.
+    lock_table: str | None = None
 
     @property
     def emulated(self) -> bool:
@@ -55,6 +60,11 @@ def _local() -> Target:
             "the local stack did not create the site bucket (infra/envs/local must output "
             "site_bucket); restart invoke up"
         )
+    if not stack.ephemeral_table_name:
+        raise PublishError(
+            "the local stack did not report its ephemeral table, which holds the site lock "
+            f"(infra/envs/local must output {OUTPUT_LOCK_TABLE}); restart invoke up"
+        )
     return Target(
         "local",
         stack.site_bucket,
@@ -62,6 +72,7 @@ def _local() -> Target:
         stack.aws_endpoint,
         resume_bucket=stack.resume_bucket,
         resume_key=stack.resume_key,
+        lock_table=stack.ephemeral_table_name,
     )
 
 
@@ -80,9 +91,11 @@ def _terraform(env: str) -> Target:
         ) from error
     bucket = _output_value(outputs, OUTPUT_BUCKET)
     site_url = _output_value(outputs, OUTPUT_SITE_URL)
-    if not bucket or not site_url:
+    lock_table = _output_value(outputs, OUTPUT_LOCK_TABLE)
+    if not bucket or not site_url or not lock_table:
         raise PublishError(
-            f"the {env} Terraform outputs have no {OUTPUT_BUCKET}/{OUTPUT_SITE_URL}: "
+            f"the {env} Terraform outputs have no {OUTPUT_BUCKET}/{OUTPUT_SITE_URL}/"
+            f"{OUTPUT_LOCK_TABLE}: "
             f"run invoke deploy --env {env} first"
         )
     return Target(
@@ -93,6 +106,7 @@ def _terraform(env: str) -> Target:
         kvs_arn=_output_value(outputs, OUTPUT_KVS_ARN) or None,
         resume_bucket=_output_value(outputs, OUTPUT_RESUME_BUCKET) or None,
         resume_key=_output_value(outputs, OUTPUT_RESUME_KEY) or None,
+        lock_table=lock_table,
     )
 
 

@@ -17,6 +17,7 @@ import boto3
 import pytest
 
 from cloudfolio import terraform
+from cloudfolio.publish.lock import LOCK_PARTITION
 from tests.infra import stack_modules
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,6 +45,7 @@ module "prod" {
   state_key_prefix     = "cloudfolio/prod.tfstate"
   site_bucket_arn      = "arn:aws:s3:::PROD-site"
   resume_object_arn    = "arn:aws:s3:::PROD-resume-ACCOUNT/resume/resume.pdf"
+  lock_table_arn       = "arn:aws:dynamodb:us-east-1:ACCOUNT:table/PROD-data-ephemeral"
   kvs_arn              = "KVS"
   distribution_arn     = "DISTRIBUTION"
   route53_zone_id      = "ZONE"
@@ -60,6 +62,7 @@ module "staging" {
   state_key_prefix     = "cloudfolio/staging.tfstate"
   site_bucket_arn      = "arn:aws:s3:::STAGING-site"
   resume_object_arn    = "arn:aws:s3:::STAGING-resume-ACCOUNT/resume/resume.pdf"
+  lock_table_arn       = "arn:aws:dynamodb:us-east-1:ACCOUNT:table/STAGING-data-ephemeral"
 }
 output "boundaries" {
   value = {
@@ -618,3 +621,28 @@ def test_publish_replaces_only_the_resume_pdf(applied, action):
     pdf = f"arn:aws:s3:::{PROD}-resume-{ACCOUNT}/resume/resume.pdf"
     assert granting(statements, action, pdf), f"publish cannot {action} the resume PDF"
     assert not granting(statements, action, f"arn:aws:s3:::{PROD}-resume-{ACCOUNT}/other")
+
+
+LOCK_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
+
+
+@pytest.mark.parametrize("prefix", [PROD, STAGING])
+def test_publish_holds_the_lock_item_and_touches_no_other_item(applied, prefix):
+    _, iam, _ = applied
+    statements = inline_statements(iam, prefix)
+    table = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{prefix}-data-ephemeral"
+    item_actions = [
+        s
+        for s in statements
+        if s["Effect"] == "Allow"
+        and any(matches("dynamodb:*Item", a) for a in as_list(s["Action"]))
+    ]
+    assert item_actions == granting(statements, "dynamodb:PutItem", table)
+    for statement in item_actions:
+        assert sorted(as_list(statement["Action"])) == sorted(LOCK_ACTIONS)
+        assert as_list(statement["Resource"]) == [table]
+        leading = statement["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"]
+        assert as_list(leading) == [LOCK_PARTITION]
+    for action in LOCK_ACTIONS:
+        assert granting(statements, action, table), f"{prefix} cannot {action} the lock"
+        assert not granting(statements, action, table.replace("-ephemeral", ""))

@@ -20,6 +20,7 @@ from cloudfolio.local.emulator import running_emulator
 from cloudfolio.publish import commands, targets
 from cloudfolio.publish.edge import ReleaseReader, object_key
 from cloudfolio.publish.store import PublishError
+from tests.unit.conftest import create_table
 
 pytestmark = pytest.mark.integration
 
@@ -41,8 +42,12 @@ def stack(endpoint, tmp_path, monkeypatch):
         monkeypatch.setenv(name, value)
     s3 = boto3.client("s3", endpoint_url=endpoint)
     s3.create_bucket(Bucket=bucket)
+    lock_table = f"{bucket}-ephemeral"
+    create_table(boto3.client("dynamodb", endpoint_url=endpoint), lock_table)
     site = "http://127.0.0.1:8000"
-    StackInfo(site, "", endpoint, "", bucket, 0.0, "applied").write(tmp_path)
+    StackInfo(
+        site, "", endpoint, "", bucket, 0.0, "applied", ephemeral_table_name=lock_table
+    ).write(tmp_path)
     monkeypatch.setattr(targets, "LOCAL_STACK_DIR", tmp_path)
     return s3, bucket, tmp_path
 
@@ -65,6 +70,7 @@ def test_publish_commands_end_to_end(stack, tmp_path, capsys):
     )
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert printed == first
+    # Every page's object, the manifest and the pointer: the site lock is not in the bucket.
     assert first["objects_written"] == POSTS + 2 + 2
 
     unchanged = commands.publish(env="local", site_dir=tmp_path / "v1", json_output=True)
@@ -124,8 +130,8 @@ from cloudfolio.publish import clients, commands, targets
 targets.LOCAL_STACK_DIR = Path(sys.argv[2])
 make_client = clients.s3_client
 
-def slow_client(target, workers=8):
-    client = make_client(target, workers)
+def slow_client(target, workers=8, session=None):
+    client = make_client(target, workers, session)
     # Slow uploads down so the test can stop the publish in the middle of them.
     client.meta.events.register("before-call.s3.PutObject", lambda **_: time.sleep(0.3))
     return client
@@ -181,7 +187,10 @@ def test_the_local_serving_helpers_publish_and_serve_from_the_emulator(stack, tm
 
     _, bucket, stack_file = stack
     endpoint = StackInfo.read(stack_file).aws_endpoint
-    first = serving.publish_site(endpoint, bucket, make_site(tmp_path / "v1", "one", posts=2))
+    lock_table = StackInfo.read(stack_file).ephemeral_table_name
+    first = serving.publish_site(
+        endpoint, bucket, make_site(tmp_path / "v1", "one", posts=2), lock_table=lock_table
+    )
     reader = serving.release_reader(endpoint, bucket, pointer_ttl=0)
     assert viewer.respond(reader, "/posts/p1/", None).body == b"<article>1 one</article>"
 

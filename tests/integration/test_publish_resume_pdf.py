@@ -13,6 +13,7 @@ from cloudfolio_resume import MANIFEST_NAME, PDF_NAME, private_dir
 from cloudfolio.local.contract import EMULATOR_ENV, StackInfo
 from cloudfolio.local.emulator import running_emulator
 from cloudfolio.publish import commands, targets
+from tests.unit.conftest import create_table
 
 pytestmark = pytest.mark.integration
 
@@ -28,6 +29,8 @@ def stack(tmp_path, monkeypatch):
         site_bucket, resume_bucket = (f"cf-{kind}-{time.monotonic_ns()}" for kind in "sr")
         for bucket in (site_bucket, resume_bucket):
             s3.create_bucket(Bucket=bucket)
+        lock_table = f"{site_bucket}-ephemeral"
+        create_table(boto3.client("dynamodb", endpoint_url=emulator.url), lock_table)
         state = tmp_path / "state"
         state.mkdir()
         StackInfo(
@@ -40,6 +43,7 @@ def stack(tmp_path, monkeypatch):
             "applied",
             resume_bucket=resume_bucket,
             resume_key=KEY,
+            ephemeral_table_name=lock_table,
         ).write(state)
         monkeypatch.setattr(targets, "LOCAL_STACK_DIR", state)
         yield s3, site_bucket, resume_bucket

@@ -17,13 +17,20 @@ from cloudfolio.local.viewer import select_release
 from cloudfolio.publish import headers
 from cloudfolio.publish import manifest as manifests
 from cloudfolio.publish.edge import ReleaseReader, manifest_key, object_key
-from cloudfolio.publish.lock import SiteLock
+from cloudfolio.publish.lock import (
+    LOCK_PARTITION,
+    PARTITION_KEY,
+    SORT_KEY,
+    TTL_ATTRIBUTE,
+    SiteLock,
+)
 from cloudfolio.publish.releases import PublishOptions, Releases
 from cloudfolio.publish.store import PublishError, S3Pointer, SiteStore
+from tests.unit.conftest import create_table
 
 BUCKET = "cloudfolio-site-test"
-# A publish that writes takes the site lock and releases it: one put and one delete.
-LOCK = 2
+# The site lock's table (the stack's ephemeral table): a lock costs the site bucket no write.
+LOCK_TABLE = "cloudfolio-test-ephemeral"
 # The "pages that list a post": the home page and the tag page show each post's summary.
 SITE = {
     "index.html": "<h1>Home</h1><p>first post summary</p><p>second post summary</p>",
@@ -60,7 +67,14 @@ def s3(monkeypatch):
     with mock_aws():
         client = boto3.client("s3", region_name="us-east-1")
         client.create_bucket(Bucket=BUCKET)
+        create_table(boto3.client("dynamodb", region_name="us-east-1"), LOCK_TABLE)
         yield client
+
+
+def site_lock(**options) -> SiteLock:
+    return SiteLock(
+        lambda: boto3.client("dynamodb", region_name="us-east-1"), LOCK_TABLE, BUCKET, **options
+    )
 
 
 @pytest.fixture
@@ -70,7 +84,7 @@ def writes(s3) -> WriteCounter:
 
 @pytest.fixture
 def releases(s3) -> Releases:
-    return Releases(SiteStore(s3, BUCKET), S3Pointer(s3, BUCKET))
+    return Releases(SiteStore(s3, BUCKET), S3Pointer(s3, BUCKET), lock=site_lock())
 
 
 @pytest.fixture
@@ -96,9 +110,8 @@ def test_first_publish_stores_each_distinct_file_once_and_goes_live(releases, s3
     assert len(result.plan.new) == len(SITE)
     assert result.uploaded == distinct_contents
     assert len(stored_keys(s3, "objects/")) == distinct_contents
-    # Every object plus the manifest plus the pointer, nothing else (besides the site lock).
-    assert writes.total - LOCK == result.objects_written == distinct_contents + 2
-    assert writes.lock_writes == LOCK
+    # Every object plus the manifest plus the pointer, nothing else.
+    assert writes.total == result.objects_written == distinct_contents + 2
     reader = ReleaseReader(s3, BUCKET)
     resolution = reader.resolve("/posts/first/")
     assert body(s3, resolution.key) == SITE["posts/first/index.html"].encode()
@@ -138,8 +151,9 @@ def test_one_post_edit_writes_only_that_post_and_the_pages_listing_it(
     assert set(result.plan.changed) == changed
     assert not result.plan.new and not result.plan.removed
     assert result.uploaded == len(changed)
-    assert writes.total == len(changed) + 2 + LOCK
-    assert writes.calls["PutObject"] == writes.total - 1  # no copies; one delete, the lock
+    # At most the changed files plus the manifest and the pointer: the lock is not in S3.
+    assert writes.total == len(changed) + 2
+    assert writes.calls["PutObject"] == writes.total  # no copies, no deletes
     reader = ReleaseReader(s3, BUCKET, pointer_ttl=0)
     assert (
         body(s3, reader.resolve("/posts/first/").key) == edited["posts/first/index.html"].encode()
@@ -162,7 +176,7 @@ def test_header_only_change_is_published_without_uploading_bytes(
     pngs = sorted(path for path in SITE if path.endswith(".png"))
     assert sorted(result.plan.changed) == pngs
     assert result.uploaded == 0
-    assert writes.total == 2 + LOCK  # the manifest and the pointer
+    assert writes.total == 2  # the manifest and the pointer
     reader = ReleaseReader(s3, BUCKET, pointer_ttl=0)
     assert reader.resolve("/theme/img/logo.png").headers["cache-control"] == "public, max-age=60"
 
@@ -204,7 +218,7 @@ def test_preview_is_stored_but_not_live_and_opens_only_by_its_token(releases, s3
 
     assert preview.release and preview.release != live.release
     assert releases.live() == live.release
-    assert writes.total == 3 + LOCK  # a new object, the manifest and the token; not the pointer
+    assert writes.total == 3  # a new object, the manifest and the token; not the pointer
     reader = ReleaseReader(s3, BUCKET, pointer_ttl=0)
     by_id = select_release("/", f"__preview={preview.release}", None, False, reader.lookup)
     assert "Max-Age=0" in by_id.set_cookie  # knowing the release id opens nothing
@@ -369,7 +383,7 @@ def test_a_page_from_the_previous_release_still_gets_its_own_fingerprinted_asset
     releases.publish(write_site(tmp_path / "v2", {"index.html": "v2", new_css: "new"}))
     reader = ReleaseReader(s3, BUCKET, pointer_ttl=0)
 
-    assert writes.total == 2 + 2 + LOCK  # two new objects, the manifest, the pointer
+    assert writes.total == 2 + 2  # two new objects, the manifest, the pointer
     assert body(s3, reader.resolve(f"/{old_css}").key) == b"old"  # the v1 page's stylesheet
     assert body(s3, reader.resolve(f"/{new_css}").key) == b"new"
     old_object = reader.resolve(f"/{old_css}").key
@@ -411,7 +425,7 @@ def test_publish_recovers_from_a_broken_pointer(releases, s3, tmp_path, writes):
     writes.reset()
     result = releases.publish(tmp_path / "v1")
     assert releases.live() == first.release and result.live_after == first.release
-    assert writes.total == 1 + LOCK
+    assert writes.total == 1
     assert any("missing" in notice for notice in releases.notices)
 
     break_pointer(s3, releases, first.release)
@@ -458,7 +472,7 @@ def test_one_publish_or_prune_at_a_time_and_prune_spares_what_a_publish_reuses(
     releases.publish(write_site(tmp_path / "v2", {**SITE, "about/index.html": "<p>new</p>"}))
     releases.publish(write_site(tmp_path / "v3", {**SITE, "about/index.html": "<p>newer</p>"}))
     held = HeldProgress()
-    busy = Releases(releases.store, releases.pointer, held)
+    busy = Releases(releases.store, releases.pointer, held, site_lock())
     # This publish brings back v1's about page: its object is old and in no kept release.
     running = threading.Thread(target=busy.publish, args=(tmp_path / "v1",))
     running.start()
@@ -479,14 +493,18 @@ def test_one_publish_or_prune_at_a_time_and_prune_spares_what_a_publish_reuses(
 
 
 def test_a_stale_lock_is_reported_with_its_age_and_owner_and_a_flag_breaks_it(releases, s3, site):
-    stale = SiteLock(s3, BUCKET, owner="ci@runner-7", ttl=timedelta(minutes=15))
+    stale = site_lock(owner="ci@runner-7", ttl=timedelta(minutes=15))
     stale.acquire("publish", now=datetime.now(UTC) - timedelta(hours=2))
+    # The expiry is the table's TTL attribute too: DynamoDB clears an abandoned lock eventually.
+    item = stale.client.get_item(TableName=LOCK_TABLE, Key=stale.key)["Item"]
+    assert int(item[TTL_ATTRIBUTE]["N"]) == int(stale.holder().expires.timestamp())
+    assert item[PARTITION_KEY]["S"] == LOCK_PARTITION and item[SORT_KEY]["S"] == BUCKET
 
     with pytest.raises(PublishError, match=r"stale.*ci@runner-7.*2 h.*--break-lock"):
         releases.publish(site)
     result = releases.publish(site, PublishOptions(break_lock=True))
     assert releases.live() == result.release
-    assert "locks/site.json" not in stored_keys(s3, "locks/")  # released after use
+    assert stale.holder() is None  # released after use
 
 
 def test_per_key_delete_failures_are_reported(releases, s3, tmp_path, monkeypatch):

@@ -55,7 +55,16 @@ def no_credentials(monkeypatch, tmp_path):
 
 def write_stack(directory, bucket):
     site, api, aws = (f"http://127.0.0.1:{port}" for port in (8000, 8001, 8002))
-    StackInfo(site, api, aws, "cloudfolio-local-data", bucket, 1.0, "applied").write(directory)
+    StackInfo(
+        site,
+        api,
+        aws,
+        "cloudfolio-local-data",
+        bucket,
+        1.0,
+        "applied",
+        ephemeral_table_name="cloudfolio-local-data-ephemeral",
+    ).write(directory)
 
 
 def test_local_reads_the_stack_file(stack_file):
@@ -63,6 +72,7 @@ def test_local_reads_the_stack_file(stack_file):
     target = targets.target_for("local")
     assert target.bucket == "cloudfolio-local-site"
     assert target.endpoint_url == "http://127.0.0.1:8002"
+    assert target.lock_table == "cloudfolio-local-data-ephemeral"
     assert target.emulated
 
 
@@ -77,16 +87,24 @@ def test_staging_reads_terraform_outputs_in_either_shape(terraform_outputs):
             "site_bucket": {"value": "cf-staging-site", "type": "string", "sensitive": False},
             "site_url": "https://staging.example.org",
             "site_kvs_arn": {"value": "arn:aws:cloudfront::123456789012:key-value-store/abc"},
+            "ephemeral_table_name": {"value": "cf-staging-data-ephemeral", "type": "string"},
         }
     )
     target = targets.target_for("staging")
     assert (target.bucket, target.site_url) == ("cf-staging-site", "https://staging.example.org")
     assert target.kvs_arn.endswith("key-value-store/abc")
+    assert target.lock_table == "cf-staging-data-ephemeral"
     assert not target.emulated
 
 
 def test_prod_before_deploy_says_to_deploy(terraform_outputs):
     with pytest.raises(PublishError, match="invoke deploy --env prod"):
+        targets.target_for("prod")
+
+
+def test_a_stack_without_the_lock_table_says_to_deploy(terraform_outputs):
+    terraform_outputs.update({"site_bucket": "cf-prod-site", "site_url": "https://example.org"})
+    with pytest.raises(PublishError, match="ephemeral_table_name: run invoke deploy --env prod"):
         targets.target_for("prod")
 
 
@@ -98,7 +116,13 @@ def test_unknown_environment_is_refused():
 def test_missing_credentials_are_reported_before_anything_runs(
     terraform_outputs, no_credentials, tmp_path
 ):
-    terraform_outputs.update({"site_bucket": "cf-prod-site", "site_url": "https://example.org"})
+    terraform_outputs.update(
+        {
+            "site_bucket": "cf-prod-site",
+            "site_url": "https://example.org",
+            "ephemeral_table_name": "cf-prod-data-ephemeral",
+        }
+    )
     with pytest.raises(PublishError, match="no AWS credentials found for prod"):
         commands.publish(env="prod", site_dir=tmp_path, yes=True)
 
@@ -185,10 +209,18 @@ def _client_error(code: str) -> Exception:
         ),
         (lambda: _client_error("ExpiredToken"), "rejected the credentials"),
         (lambda: _client_error("AccessDenied"), "PutObject was denied"),
+        (
+            lambda: ClientError(
+                {"Error": {"Code": "ResourceNotFoundException", "Message": "no table"}}, "PutItem"
+            ),
+            r"the table locks, which holds the site lock, does not exist: run invoke deploy",
+        ),
     ],
 )
 def test_aws_failures_become_sentences(error, expected):
-    target = targets.Target("local", "b", "http://127.0.0.1:8000", "http://127.0.0.1:9")
+    target = targets.Target(
+        "local", "b", "http://127.0.0.1:8000", "http://127.0.0.1:9", lock_table="locks"
+    )
     with pytest.raises(PublishError, match=expected), clients.explained_errors(target):
         raise error()
 
@@ -203,3 +235,20 @@ def test_a_local_stack_without_a_site_bucket_is_reported(stack_file):
     write_stack(stack_file.parent, None)
     with pytest.raises(PublishError, match="did not create the site bucket"):
         targets.target_for("local")
+
+
+def test_clients_find_their_service_without_listing_every_service(monkeypatch):
+    from botocore.exceptions import UnknownServiceError
+    from botocore.loaders import Loader
+
+    listed = []
+    monkeypatch.setattr(
+        Loader, "list_available_services", lambda self, kind: listed.append(kind) or ["s3"]
+    )
+    target = targets.Target("local", "b", "http://127.0.0.1:8000", "http://127.0.0.1:9")
+    session = clients.session_for(target)
+    assert session.client("s3", endpoint_url=target.endpoint_url).meta.service_model
+    assert session.client("dynamodb", endpoint_url=target.endpoint_url).meta.service_model
+    assert listed == []
+    with pytest.raises(UnknownServiceError, match=r"no-such-service.*Valid service names are: s3"):
+        session.client("no-such-service")

@@ -38,6 +38,11 @@ output "site_url" {
   value       = module.stack.site_url
 }
 
+output "ephemeral_table_name" {
+  description = "Ephemeral table (salts, visitor markers, the publish lock; no backups)."
+  value       = module.stack.ephemeral_table_name
+}
+
 output "site_kvs_arn" {
   description = "KeyValueStore holding the live release pointer."
   value       = module.stack.site_kvs_arn

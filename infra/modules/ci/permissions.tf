@@ -40,6 +40,8 @@ locals {
     named_secrets = "arn:${local.partition}:secretsmanager:*:${local.account}:secret:${local.prefix}-*"
     origin_secret = "arn:${local.partition}:secretsmanager:*:${local.account}:secret:${local.prefix}-api-origin-secret-??????"
   }
+  # The partition of the site lock item (LOCK_PARTITION in cloudfolio/publish/lock.py).
+  publish_lock_partition = "PUBLISH#LOCK"
   # Glue names allow no hyphen: the analytics database is <prefix with underscores>_analytics.
   glue_prefix = replace(local.prefix, "-", "_")
   # Every service a stack role trusts, and so the only ones the deploy role may hand one to.
@@ -92,6 +94,21 @@ data "aws_iam_policy_document" "deploy" {
     sid       = "PublishResume"
     actions   = ["s3:GetObject", "s3:PutObject"]
     resources = [var.resume_object_arn]
+  }
+
+  # The site lock (cloudfolio/publish/lock.py): one item of the ephemeral table, and no other.
+  dynamic "statement" {
+    for_each = var.lock_table_arn == null ? [] : [var.lock_table_arn]
+    content {
+      sid       = "HoldThePublishLock"
+      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
+      resources = [statement.value]
+      condition {
+        test     = "ForAllValues:StringEquals"
+        variable = "dynamodb:LeadingKeys"
+        values   = [local.publish_lock_partition]
+      }
+    }
   }
 
   dynamic "statement" {

@@ -57,6 +57,12 @@ variable "resume_object_arn" {
   type        = string
 }
 
+variable "lock_table_arn" {
+  description = "The table holding the publish lock item (the stack's ephemeral table); null grants no table access."
+  type        = string
+  default     = null
+}
+
 variable "kvs_arn" {
   description = "KeyValueStore with the live release pointer; null when there is no CDN."
   type        = string

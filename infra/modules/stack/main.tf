@@ -302,6 +302,7 @@ module "ci" {
   state_key_prefix     = var.state_key_prefix
   site_bucket_arn      = var.enable_site ? module.site[0].bucket_arn : "arn:aws:s3:::${local.site_bucket}"
   resume_object_arn    = module.resume.pdf_object_arn
+  lock_table_arn       = module.data.ephemeral_table_arn
   kvs_arn              = var.enable_site ? module.site[0].kvs_arn : null
   distribution_arn     = var.enable_site ? module.site[0].distribution_arn : null
   route53_zone_id      = var.route53_zone_id
