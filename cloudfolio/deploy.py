@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cloudfolio import environments, paths, terraform
+from cloudfolio import environments, paths, security_headers, terraform
 from cloudfolio.errors import CloudfolioError
 from cloudfolio.local import contract
 
@@ -87,6 +87,10 @@ def runner_for(env: str) -> tuple[terraform.Terraform, dict[str, Any]]:
         runner.init(backend_config=config)
         # The deploy role is scoped to exactly this state object.
         variables = {"state_bucket": config["bucket"], "state_key": config["key"]}
+    # CloudFront sends the policy the published site needs (its settings may admit an origin).
+    variables["content_security_policy"] = security_headers.content_security_policy(
+        paths.PELICAN_PUBLISH_SETTINGS
+    )
     return runner, variables
 
 

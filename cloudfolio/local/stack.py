@@ -24,6 +24,7 @@ from cloudfolio.local.livereload import BuildGeneration
 from cloudfolio.local.replay import RECORDED_APPLY, apply_or_replay
 from cloudfolio.local.static_server import ApiProxy, StaticServer
 from cloudfolio.publish import serving
+from cloudfolio.security_headers import security_headers, site_sources
 
 # Besides the content folder, edits to these rebuild the site.
 WATCHED = ("theme", "plugins", "pelicanconf.py")
@@ -168,6 +169,8 @@ class LocalStack:
             access_log=cfg.access_log,
             api=ApiProxy(cfg.api_url, origin_secret(outputs["function_environments"])),
             live_reload=self.builds,
+            # The policy of the site as built, as CloudFront is given it (cloudfolio.deploy).
+            headers=security_headers(site_sources(paths.PELICAN_DEV_SETTINGS)),
         )
         self.servers = [static, gateway]
         for server in self.servers:

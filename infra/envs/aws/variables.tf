@@ -109,3 +109,9 @@ variable "edge_code_dir" {
   type        = string
   default     = "../../../backend/edge"
 }
+
+variable "content_security_policy" {
+  description = "The site's Content-Security-Policy, which `invoke deploy` builds from the site's settings (cloudfolio.security_headers). null: security_headers.json's."
+  type        = string
+  default     = null
+}
