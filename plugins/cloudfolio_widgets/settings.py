@@ -48,7 +48,9 @@ TURNSTILE_SITE_KEY = "CLOUDFOLIO_DEMO_TURNSTILE_SITE_KEY"
 # Where the widget loads Turnstile from; tests point it at a local fake. The Content-Security-Policy
 # admits this URL's origin, so Cloudflare's origin is written here only.
 TURNSTILE_SCRIPT_URL = "CLOUDFOLIO_DEMO_TURNSTILE_SCRIPT_URL"
-CLOUDFLARE_TURNSTILE_SCRIPT = "https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit"
+CLOUDFLARE_TURNSTILE_SCRIPT = (
+    "https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit"
+)
 
 
 @dataclass(frozen=True)
