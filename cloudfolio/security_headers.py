@@ -10,9 +10,7 @@ gains it here, in the directives that need it. With nothing turned on, the polic
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 from cloudfolio import paths
 
@@ -43,26 +41,8 @@ def widen_policy(policy: str, sources: Sources) -> str:
 
 
 def security_headers(sources: Sources | None = None) -> dict[str, str]:
-    """The header set to serve; `sources` (by CSP directive) come from `site_sources`."""
+    """The header set to serve; `sources` (by CSP directive) from cloudfolio.site_settings."""
     headers = declared_headers()
     if sources:
         headers[CSP] = widen_policy(headers[CSP], sources)
     return headers
-
-
-def site_sources(settings_file: Path) -> dict[str, tuple[str, ...]]:
-    """The origins the site built with `settings_file` loads beyond its own, by CSP directive,
-    as the widgets plugin derives them from its settings."""
-    from pelican.settings import read_settings
-
-    plugins = str(paths.PLUGINS)
-    if plugins not in sys.path:
-        sys.path.insert(0, plugins)
-    from cloudfolio_widgets.settings import content_security_sources
-
-    return content_security_sources(read_settings(str(settings_file)))
-
-
-def content_security_policy(settings_file: Path) -> str:
-    """The policy for the site built with `settings_file`: what CloudFront is given to send."""
-    return security_headers(site_sources(settings_file))[CSP]

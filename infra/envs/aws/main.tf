@@ -38,8 +38,9 @@ module "stack" {
   viewer_request_code_path = local.with_edge ? "${var.edge_code_dir}/viewer_request.js" : null
   edge_lambda_zip          = local.with_edge ? local.edge_zip : null
 
-  # Built from the site's settings by `invoke deploy` (cloudfolio.security_headers).
+  # Both follow the site's settings; `invoke deploy` passes them (cloudfolio.deploy.site_variables).
   site_content_security_policy = var.content_security_policy
+  demo_enable_turnstile        = var.demo_enable_turnstile
 
   enable_site       = true
   enable_cdn        = true

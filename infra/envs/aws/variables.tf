@@ -115,3 +115,9 @@ variable "content_security_policy" {
   type        = string
   default     = null
 }
+
+variable "demo_enable_turnstile" {
+  description = "The demo API verifies a Turnstile token on each start; `invoke deploy` sets it when publishconf.py carries a Turnstile site key (CLOUDFOLIO_DEMO_TURNSTILE_SITE_KEY)."
+  type        = bool
+  default     = false
+}
