@@ -16,13 +16,13 @@ from cloudfolio_widgets.settings import (
     WidgetSettingsError,
     content_security_sources,
 )
-from pelican import Pelican
 from pelican.settings import read_settings
 from playwright.sync_api import Browser, Page, Route, expect
 
 from cloudfolio import paths
 from cloudfolio.security_headers import CSP, declared_headers, widen_policy
 from tests.unit.test_demo_widget import DEMO, FakeDemoApi
+from tests.unit.test_plugin_widgets import build_site
 from tests.unit.test_plugin_widgets_script import API_URL, SITE_URL, serve_site
 
 SITE_KEY = "1x00000000000000000000AA"
@@ -46,12 +46,7 @@ FAKE_TURNSTILE = """window.turnstile = {
 
 
 def build(output: Path, **overrides) -> Path:
-    settings = read_settings(
-        str(paths.PELICAN_DEV_SETTINGS),
-        override={"OUTPUT_PATH": str(output), "SITEURL": SITE_URL, **overrides},
-    )
-    Pelican(settings).run()
-    return output
+    return build_site(output, SITEURL=SITE_URL, **overrides)
 
 
 def turnstile_settings(script_url: str | None = None) -> dict:
