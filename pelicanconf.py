@@ -33,6 +33,10 @@ CLOUDFOLIO_WIDGETS = {
     # Where the author writes [[deploy-live-demo]]; `invoke up` runs it with the local provider.
     "demo": True,
 }
+# The demo's optional human check: a Cloudflare Turnstile site key shows the challenge next to the
+# Deploy button (the server side is switched on apart, see docs/demo.md). Empty: off, and the site
+# loads no third-party code.
+CLOUDFOLIO_DEMO_TURNSTILE_SITE_KEY = ""
 
 # The resume PDF (plugins/cloudfolio_resume): paper "A4" or "Letter"; a warning when it runs
 # longer than CLOUDFOLIO_RESUME_MAX_PAGES (None: as long as needed). The PDF stays private, served

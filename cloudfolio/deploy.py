@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cloudfolio import environments, paths, terraform
+from cloudfolio import environments, paths, site_settings, terraform
 from cloudfolio.errors import CloudfolioError
 from cloudfolio.local import contract
+from cloudfolio.security_headers import CSP, security_headers
 
 STATE_BUCKET_ENV = "CLOUDFOLIO_STATE_BUCKET"
 STATE_REGION_ENV = "CLOUDFOLIO_STATE_REGION"
@@ -87,7 +88,17 @@ def runner_for(env: str) -> tuple[terraform.Terraform, dict[str, Any]]:
         runner.init(backend_config=config)
         # The deploy role is scoped to exactly this state object.
         variables = {"state_bucket": config["bucket"], "state_key": config["key"]}
-    return runner, variables
+    return runner, {**variables, **site_variables(paths.PELICAN_PUBLISH_SETTINGS)}
+
+
+def site_variables(settings_file: Path) -> dict[str, Any]:
+    """What the AWS root takes from the published site's settings: the policy CloudFront sends
+    (a setting may admit an origin) and whether the demo API verifies Turnstile tokens."""
+    site = site_settings.read(settings_file)
+    return {
+        "content_security_policy": security_headers(site.csp_sources)[CSP],
+        "demo_enable_turnstile": site.demo_turnstile,
+    }
 
 
 def remote_runner(env: str) -> terraform.Terraform:

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cloudfolio import api_description, packaging, paths, site
+from cloudfolio import api_description, packaging, paths, site, site_settings
 from cloudfolio.analytics import local as analytics
 from cloudfolio.local import contract
 from cloudfolio.local.contract import EMULATOR_ENV, StackInfo, stack_file
@@ -24,6 +24,7 @@ from cloudfolio.local.livereload import BuildGeneration
 from cloudfolio.local.replay import RECORDED_APPLY, apply_or_replay
 from cloudfolio.local.static_server import ApiProxy, StaticServer
 from cloudfolio.publish import serving
+from cloudfolio.security_headers import security_headers
 
 # Besides the content folder, edits to these rebuild the site.
 WATCHED = ("theme", "plugins", "pelicanconf.py")
@@ -170,6 +171,8 @@ class LocalStack:
             access_log=cfg.access_log,
             api=ApiProxy(cfg.api_url, origin_secret(outputs["function_environments"])),
             live_reload=self.builds,
+            # The policy of the site as built, as CloudFront is given it (cloudfolio.deploy).
+            headers=security_headers(site_settings.read(paths.PELICAN_DEV_SETTINGS).csp_sources),
         )
         self.servers = [static, gateway]
         for server in self.servers:

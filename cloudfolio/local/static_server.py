@@ -12,7 +12,6 @@ request goes to the local gateway, which keeps its own port as the execute-api U
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -22,23 +21,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from cloudfolio import api_description, paths
+from cloudfolio import api_description
 from cloudfolio.local import livereload
 from cloudfolio.local.gateway import HOP_BY_HOP, HttpResponse, framing_error, gateway_error
 from cloudfolio.local.livereload import BuildGeneration
 from cloudfolio.local.viewer import respond
 from cloudfolio.publish.headers import content_type
 from cloudfolio.publish.serving import ReleaseReader
+from cloudfolio.security_headers import security_headers
 
-SECURITY_HEADERS_FILE = paths.INFRA / "modules" / "site" / "security_headers.json"
 NOT_FOUND_PAGE = "404.html"
 # The site path the API is served under (CloudFront's /api/* behaviour; the widgets' default).
 API_PREFIX = "/api"
-
-
-def security_headers() -> dict[str, str]:
-    """The production header set, as CloudFront's response headers policy sends it."""
-    return json.loads(SECURITY_HEADERS_FILE.read_text())
 
 
 def _origin_headers() -> tuple[str, str]:
@@ -247,12 +241,14 @@ class StaticServer(ThreadingHTTPServer):
         access_log: bool = True,
         api: ApiProxy | None = None,
         live_reload: BuildGeneration | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
+        """headers: the security headers CloudFront sends for this site (the file's by default)."""
         self.access_log = access_log
         handler = partial(
             SiteRequestHandler,
             directory=str(root),
-            headers=security_headers(),
+            headers=security_headers() if headers is None else headers,
             reader=reader,
             api=api,
             live_reload=live_reload,

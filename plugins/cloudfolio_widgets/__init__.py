@@ -4,6 +4,9 @@ Settings:
     CLOUDFOLIO_API_URL   base of the cloudfolio API the widgets talk to: "/api" (the site's own
                          origin, as CloudFront serves it) or an http(s) URL
     CLOUDFOLIO_WIDGETS   {"counter": bool, "resume_download": bool, "demo": bool}
+    CLOUDFOLIO_DEMO_TURNSTILE_SITE_KEY    Cloudflare Turnstile site key: the demo widget shows the
+                         human check and sends its token ("" or unset: off, no third-party code)
+    CLOUDFOLIO_DEMO_TURNSTILE_SCRIPT_URL  where Turnstile's script comes from (Cloudflare's)
 
 The theme places ``{{ cloudfolio_widget("counter") }}`` where a widget may appear and asks
 ``cloudfolio_widget_enabled("counter")`` before loading that widget's script. The demo widget goes
@@ -11,10 +14,11 @@ wherever the author writes ``[[deploy-live-demo]]`` as a paragraph of its own in
 pages get ``cloudfolio_demo = True`` so the theme loads the demo script there only.
 """
 
+from markupsafe import Markup
 from pelican import signals
 
-from .markup import DEMO_MARKER, WIDGETS, render_widget
-from .settings import enabled_widgets
+from .markup import DEMO_MARKER, WIDGETS, render_demo, render_widget
+from .settings import enabled_widgets, turnstile
 
 __all__ = ["WIDGETS", "register"]
 
@@ -22,15 +26,22 @@ __all__ = ["WIDGETS", "register"]
 def check_settings(pelican) -> None:
     # Validates early, so a typo in CLOUDFOLIO_WIDGETS stops the build instead of hiding a widget.
     enabled_widgets(pelican.settings)
+    turnstile(pelican.settings)
+
+
+def widget_markup(name: str, settings) -> Markup:
+    api_url = settings.get("CLOUDFOLIO_API_URL", "")
+    if name == "demo":
+        return render_demo(api_url, turnstile(settings))
+    return render_widget(name, api_url)
 
 
 def add_template_globals(generator) -> None:
     settings = generator.settings
     enabled = enabled_widgets(settings)
-    api_url = settings.get("CLOUDFOLIO_API_URL", "")
 
     def cloudfolio_widget(name: str) -> str:
-        return render_widget(name, api_url) if name in enabled else ""
+        return widget_markup(name, settings) if name in enabled else ""
 
     def cloudfolio_widget_enabled(name: str) -> bool:
         return name in enabled
@@ -49,7 +60,7 @@ def place_demo(content) -> None:
         return
     settings = content.settings
     enabled = "demo" in enabled_widgets(settings)
-    widget = render_widget("demo", settings.get("CLOUDFOLIO_API_URL", "")) if enabled else ""
+    widget = widget_markup("demo", settings) if enabled else ""
     content._content = raw.replace(marker, str(widget))
     content.cloudfolio_demo = enabled
 

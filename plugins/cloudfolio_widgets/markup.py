@@ -7,14 +7,20 @@ The counter's attributes are the contract with the widget script and the end-to-
 root ``data-cf-counter`` + ``data-cf-state`` (static|loading|ready|offline) + ``data-cf-api``;
 numbers in ``data-cf-views``, ``data-cf-page-views`` and ``data-cf-visitors``.
 The demo's: root ``data-cf-demo`` + ``data-cf-state`` (static, offline, or the API's state);
-``data-cf-demo-deploy``/``-destroy`` buttons, ``-link``, ``-status``, ``-time``, ``-logs``/``-log``.
+``data-cf-demo-deploy``/``-destroy`` buttons, ``-link``, ``-status``, ``-time``, ``-logs``/``-log``;
+with the human check on, the challenge's box ``data-cf-demo-check`` (carrying
+``data-cf-turnstile-sitekey`` and ``data-cf-turnstile-script``) and its message ``-check-message``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from .settings import TurnstileSettings
 
 PLACEHOLDER = "\u2014"  # an em dash until the numbers arrive, or for good without JavaScript
 
@@ -56,9 +62,22 @@ def render_resume_download(api_url: str) -> Markup:
 DEMO_MARKER = "[[deploy-live-demo]]"
 
 
-def render_demo(api_url: str) -> Markup:
+def render_demo(api_url: str, turnstile: TurnstileSettings | None = None) -> Markup:
     """The "Deploy live demo" widget: every element it will ever show is rendered here, with its
-    size reserved, so the script only fills text and toggles states (no layout shift)."""
+    size reserved, so the script only fills text and toggles states (no layout shift).
+
+    With `turnstile`, a box the size of Cloudflare's challenge sits next to the Deploy button and
+    a message line below the buttons; the script loads Turnstile into the box when needed."""
+    check, check_message = "", ""
+    if turnstile is not None:
+        check = (
+            '<div class="cf-demo__check" data-cf-demo-check'
+            f' data-cf-turnstile-sitekey="{escape(turnstile.site_key)}"'
+            f' data-cf-turnstile-script="{escape(turnstile.script_url)}"></div>'
+        )
+        check_message = (
+            '<p class="cf-demo__check-message" data-cf-demo-check-message aria-live="polite"></p>'
+        )
     return Markup(
         '<section class="cf-demo" data-cf-demo data-cf-state="static"'
         f' data-cf-api="{escape(api_url)}" aria-labelledby="cf-demo-title">'
@@ -68,11 +87,13 @@ def render_demo(api_url: str) -> Markup:
         '<div class="cf-demo__actions">'
         '<button type="button" class="cf-demo__button" data-cf-demo-deploy disabled>'
         "Deploy live demo</button>"
+        f"{check}"
         '<button type="button" class="cf-demo__button cf-demo__button--secondary"'
         " data-cf-demo-destroy disabled>Destroy</button>"
         '<a class="cf-demo__link" data-cf-demo-link href="#" aria-hidden="true" tabindex="-1">'
         "Open the demo</a>"
         "</div>"
+        f"{check_message}"
         '<p class="cf-demo__status" data-cf-demo-status role="status" aria-live="polite">'
         "The live demo needs JavaScript.</p>"
         '<p class="cf-demo__time" data-cf-demo-time></p>'

@@ -71,3 +71,18 @@ def test_schedules_deliver_failures_to_the_dead_letter_queue() -> None:
     schedule = MAIN[MAIN.index('resource "aws_scheduler_schedule" "cleanup"') :]
     assert "dead_letter_config" in schedule
     assert '"rate(1 hour)"' in (MODULE / "variables.tf").read_text()
+
+
+def test_turnstile_on_gives_the_trigger_its_secret_by_name_and_read_access() -> None:
+    from common import settings
+
+    found = _locals()
+    # create_secrets gates the provider's tokens only: the check's own secret comes with the check.
+    assert found["secret_variables"] == (
+        "${toset(concat(var.create_secrets ? local.token_secrets : [], "
+        f'var.enable_turnstile ? ["{settings.DEMO_TURNSTILE_SECRET}"] : []))}}'
+    )
+    assert "for name in local.secret_variables" in found["environment"]
+    assert "local.secret_arns" in found["read_tokens"]
+    trigger = found["function_settings"]["demo_trigger"]["policy_statements"]
+    assert trigger.startswith("${concat(local.read_tokens,")

@@ -60,7 +60,10 @@ class FakeApi:
         )
 
 
-def serve_site(site: Path):
+TEST_CSP = f"script-src 'self'; style-src 'self'; connect-src 'self' {API_URL}"
+
+
+def serve_site(site: Path, csp: str = TEST_CSP):
     def handler(route: Route) -> None:
         path = route.request.url.removeprefix(SITE_URL).split("?", 1)[0]
         target = site / path.lstrip("/")
@@ -75,7 +78,6 @@ def serve_site(site: Path):
             ".js": "text/javascript",
             ".svg": "image/svg+xml",
         }
-        csp = f"script-src 'self'; style-src 'self'; connect-src 'self' {API_URL}"
         route.fulfill(
             status=200,
             body=target.read_bytes(),

@@ -20,8 +20,9 @@ from cloudfolio import paths
 SITE_URL = "https://site.example"
 API_URL = "https://api.site.example"
 JS_BUDGET_GZIP = 2 * 1024
-# The live demo's script loads only on the page the author placed the demo on.
-DEMO_JS_BUDGET_GZIP = 2 * 1024
+# The live demo's script loads only on the page the author placed the demo on; it carries the
+# optional human check's few lines (Turnstile itself loads only when that check is on).
+DEMO_JS_BUDGET_GZIP = 3 * 1024
 CSS_BUDGET_GZIP = 10 * 1024
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -38,6 +38,10 @@ module "stack" {
   viewer_request_code_path = local.with_edge ? "${var.edge_code_dir}/viewer_request.js" : null
   edge_lambda_zip          = local.with_edge ? local.edge_zip : null
 
+  # Both follow the site's settings; `invoke deploy` passes them (cloudfolio.deploy.site_variables).
+  site_content_security_policy = var.content_security_policy
+  demo_enable_turnstile        = var.demo_enable_turnstile
+
   enable_site       = true
   enable_cdn        = true
   enable_monitoring = true

@@ -109,3 +109,15 @@ variable "edge_code_dir" {
   type        = string
   default     = "../../../backend/edge"
 }
+
+variable "content_security_policy" {
+  description = "The site's Content-Security-Policy, which `invoke deploy` builds from the site's settings (cloudfolio.security_headers). null: security_headers.json's."
+  type        = string
+  default     = null
+}
+
+variable "demo_enable_turnstile" {
+  description = "The demo API verifies a Turnstile token on each start; `invoke deploy` sets it when publishconf.py carries a Turnstile site key (CLOUDFOLIO_DEMO_TURNSTILE_SITE_KEY)."
+  type        = bool
+  default     = false
+}

@@ -20,12 +20,13 @@ locals {
     local   = []
     command = []
   }
-  token_secrets = concat(
-    var.token_secrets != null ? var.token_secrets : local.default_token_secrets[var.pipeline_provider],
+  token_secrets = var.token_secrets != null ? var.token_secrets : local.default_token_secrets[var.pipeline_provider]
+  # The Turnstile secret comes with the check: without it the trigger would not check at all.
+  secret_variables = toset(concat(
+    var.create_secrets ? local.token_secrets : [],
     var.enable_turnstile ? ["DEMO_TURNSTILE_SECRET"] : [],
-  )
-  secret_variables = var.create_secrets ? toset(local.token_secrets) : toset([])
-  secret_arns      = [for name in local.secret_variables : aws_secretsmanager_secret.token[name].arn]
+  ))
+  secret_arns = [for name in local.secret_variables : aws_secretsmanager_secret.token[name].arn]
 
   # backend/demo/config.py ENV_VARS; tests/infra checks the names match.
   environment = merge(var.provider_settings, {

@@ -57,16 +57,16 @@ variable "token_secrets" {
 
 variable "create_secrets" {
   description = <<-EOT
-    Create the token secrets (and the Turnstile secret when on). Terraform creates the secrets only;
-    their values are set outside Terraform (aws secretsmanager put-secret-value), so no token is
-    ever in state or plan files.
+    Create the provider's token secrets. Terraform creates the secrets only (this one and the
+    Turnstile secret); their values are set outside Terraform (aws secretsmanager put-secret-value),
+    so no token is ever in state or plan files.
   EOT
   type        = bool
   default     = true
 }
 
 variable "enable_turnstile" {
-  description = "Require a Cloudflare Turnstile token on POST /demo; its secret key is a secret created here."
+  description = "Require a Cloudflare Turnstile token on POST /demo; its secret key is a secret created here (whatever create_secrets says), its value set outside Terraform."
   type        = bool
   default     = false
 }

@@ -32,7 +32,7 @@ resource "aws_cloudfront_response_headers_policy" "security" {
     }
 
     content_security_policy {
-      content_security_policy = local.declared_headers["content-security-policy"]
+      content_security_policy = coalesce(var.content_security_policy, local.declared_headers["content-security-policy"])
       override                = true
     }
 

@@ -115,3 +115,9 @@ variable "permissions_boundary" {
   type        = string
   default     = null
 }
+
+variable "content_security_policy" {
+  description = "The Content-Security-Policy CloudFront sends: security_headers.json's, widened by the site's settings (cloudfolio.security_headers; `invoke deploy` passes it). null: the file's as written."
+  type        = string
+  default     = null
+}

@@ -271,6 +271,7 @@ module "site" {
   viewer_request_code_path = var.viewer_request_code_path
   edge_lambda_zip          = var.edge_lambda_zip
   web_acl_arn              = length(module.waf) > 0 ? module.waf[0].web_acl_arn : null
+  content_security_policy  = var.site_content_security_policy
   tags                     = var.tags
 }
 

@@ -170,6 +170,12 @@ variable "site_deny_insecure_transport" {
   default     = true
 }
 
+variable "site_content_security_policy" {
+  description = "The site's Content-Security-Policy as its settings need it (cloudfolio.security_headers); null: security_headers.json's."
+  type        = string
+  default     = null
+}
+
 variable "site_expire_old_versions" {
   description = "Lifecycle rule expiring old site object versions (off on the emulator: the provider waits ~1 min for it)."
   type        = bool

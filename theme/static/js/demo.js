@@ -1,6 +1,8 @@
 /* "Deploy live demo": starts, follows and destroys the live demo through the demo API.
    The server renders every element; this script fills in text and switches states. State
-   changes are announced (role=status); the ticking clock is not, so screen readers stay calm. */
+   changes are announced (role=status); the ticking clock is not, so screen readers stay calm.
+   With the human check on (a data-cf-demo-check box), Turnstile loads as the widget nears the
+   screen; its token goes with the start, once. */
 (() => {
   const root = document.querySelector("[data-cf-demo]");
   if (!root || !window.fetch) return;
@@ -13,6 +15,8 @@
   const clock = $("time");
   const logs = $("logs");
   const log = $("log");
+  const check = $("check");
+  const checkMessage = $("check-message");
 
   const RUNNING = ["queued", "deploying", "destroying"];
   const SENTENCES = {
@@ -30,6 +34,9 @@
   let receivedAt = 0;
   let delay = FIRST_DELAY;
   let timer = 0;
+  let token = "";
+  let challenge = null; // Turnstile's widget id once rendered
+  let loading = null;
 
   const call = (method, path, headers) =>
     fetch(`${api}${path}`, { method, headers, credentials: "omit", cache: "no-store" }).then(
@@ -75,6 +82,27 @@
     link.tabIndex = usable ? 0 : -1;
     tick();
     if (before !== state.state) delay = FIRST_DELAY;
+  };
+
+  const tell = (text) => {
+    if (checkMessage) checkMessage.textContent = text;
+  };
+
+  const loadCheck = () => {
+    if (loading) return;
+    loading = document.createElement("script");
+    loading.src = check.getAttribute("data-cf-turnstile-script");
+    loading.onload = () => {
+      const solved = (value) => (token = value);
+      challenge = turnstile.render(check, {
+        sitekey: check.getAttribute("data-cf-turnstile-sitekey"),
+        callback: solved,
+        "expired-callback": () => solved(""),
+        "error-callback": () => tell("The human check failed to run; reload the page."),
+      });
+    };
+    loading.onerror = () => tell("The human check failed to load; the demo cannot start.");
+    document.head.append(loading);
   };
 
   const offline = (message) => {
@@ -125,6 +153,7 @@
       .then(({ status: code, body }) => {
         if (code === 201 || code === 202) show(body);
         else if (code === 409 && body.current) show(body.current);
+        else if (/^turnstile_/.test(body.error || "")) tell(body.message);
         else say(body.message || `The demo service answered ${code}.`);
       })
       .catch(() => offline("The demo service cannot be reached right now."))
@@ -137,10 +166,21 @@
   deploy.addEventListener("click", () => {
     // One key per click: a retried request (flaky network) starts no second demo.
     const key = window.crypto && crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}`;
-    act("POST", { "Idempotency-Key": key });
+    if (!check) return act("POST", { "Idempotency-Key": key });
+    if (!token) return tell("Complete the human check first.");
+    tell("");
+    act("POST", { "Idempotency-Key": key, "CF-Turnstile-Response": token }).then(() => {
+      // A token is single-use: each start needs a freshly solved challenge.
+      token = "";
+      turnstile.reset(challenge);
+    });
   });
   destroy.addEventListener("click", () => act("DELETE"));
   logs.addEventListener("toggle", refreshLogs);
+  if (check && window.IntersectionObserver) {
+    const near = (seen) => seen.some((entry) => entry.isIntersecting) && loadCheck();
+    new IntersectionObserver(near, { rootMargin: "200px" }).observe(root);
+  } else if (check) loadCheck();
   setInterval(tick, 1000);
   poll();
 })();
