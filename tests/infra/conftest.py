@@ -16,7 +16,6 @@ import pytest
 
 from cloudfolio import api_description, environments, terraform
 from cloudfolio.local.emulator import running_emulator
-from tests.infra import plan_cache
 
 REPO = Path(__file__).resolve().parents[2]
 OPENAPI = REPO / "backend" / "openapi.json"
@@ -93,7 +92,6 @@ class AppliedLocal:
     apply_seconds: float
     runner: terraform.Terraform
     variables: dict[str, str]
-    inputs: tuple[Path, ...]
 
 
 @pytest.fixture(scope="session")
@@ -114,12 +112,10 @@ def applied_local(
         "artifacts_dir": str(artifacts_dir),
         "openapi_path": str(openapi_path),
     }
-    inputs = (artifacts_dir, openapi_path)
     started = time.monotonic()
-    reused = plan_cache.apply_fresh(runner, variables, inputs=inputs)
+    runner.apply(variables)
     elapsed = time.monotonic() - started
-    assert not reused, "a new data dir cannot hold a saved plan"
-    return AppliedLocal(moto_endpoint, runner.output(), elapsed, runner, variables, inputs)
+    return AppliedLocal(moto_endpoint, runner.output(), elapsed, runner, variables)
 
 
 @pytest.fixture(scope="session")

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-import requests
 from common import schema, settings
 from functions import FUNCTIONS
 
 from cloudfolio import environments, packaging, terraform
-from tests.infra import plan_cache
 from tests.infra.conftest import REPO, running_moto
 
 pytestmark = pytest.mark.infra
@@ -108,46 +105,6 @@ def test_apply_time_is_reported(applied_local):
     assert applied_local.apply_seconds > 0
 
 
-def test_saved_plan_path_builds_the_same_stack(applied_local):
-    """The fast path (a saved plan applied to a fresh emulator) equals a plain plan + apply."""
-    runner = applied_local.runner
-    with running_moto() as endpoint:
-        variables = {**applied_local.variables, "aws_endpoint": endpoint}
-        assert not plan_cache.apply_fresh(runner, variables, inputs=applied_local.inputs)
-        planned = runner.output()
-        requests.post(f"{endpoint}/moto-api/reset", timeout=10).raise_for_status()
-        started = time.monotonic()
-        assert plan_cache.apply_fresh(runner, variables, inputs=applied_local.inputs), "plan was not reused"
-        seconds = time.monotonic() - started
-        reused = runner.output()
-        routes = boto3.client(
-            "apigatewayv2",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-        ).get_routes(ApiId=reused["api_id"])["Items"]
-    print(f"apply of a saved plan to a fresh moto server: {seconds:.1f}s")
-    # The emulator picks API ids at random; everything declared must be identical.
-    without_ids = {k: v for k, v in planned.items() if k not in ("api_id", "api_endpoint")}
-    assert without_ids == {k: v for k, v in reused.items() if k not in ("api_id", "api_endpoint")}
-    assert {route["RouteKey"] for route in routes} == set(reused["routes"])
-
-
-def test_changed_inputs_make_a_new_plan(applied_local, tmp_path):
-    runner = applied_local.runner
-    before = plan_cache.plan_fingerprint(runner, applied_local.variables, applied_local.inputs)
-    other_zips = tmp_path / "lambda"
-    other_zips.mkdir()
-    for zip_file in applied_local.inputs[0].glob("*.zip"):
-        (other_zips / zip_file.name).write_bytes(zip_file.read_bytes() + b"changed")
-    changed_inputs = (other_zips, applied_local.inputs[1])
-    changed = plan_cache.plan_fingerprint(runner, applied_local.variables, changed_inputs)
-    assert changed != before
-    moved = {**applied_local.variables, "site_origin": "http://127.0.0.1:9999"}
-    assert plan_cache.plan_fingerprint(runner, moved, applied_local.inputs) != before
-
-
 DYNAMODB_CALL = re.compile(
     r"\.(get_item|put_item|update_item|delete_item|query|scan|batch_get_item|batch_write_item"
     r"|transact_get_items|transact_write_items)\("
@@ -196,7 +153,10 @@ def test_each_role_grants_exactly_the_table_actions_its_code_calls(applied_local
             document = json.loads(urllib.parse.unquote(document))
         statements = {s.get("Sid"): s for s in document["Statement"]}
         granted: set[str] = set()
-        for sid, output in (("UseTable", "table_name"), ("UseEphemeralTable", "ephemeral_table_name")):
+        for sid, output in (
+            ("UseTable", "table_name"),
+            ("UseEphemeralTable", "ephemeral_table_name"),
+        ):
             statement = statements.get(sid)
             if statement is None:
                 continue
@@ -311,7 +271,7 @@ def test_without_functions_the_gateway_gets_the_same_environments(applied_local,
     runner.init()
     with running_moto() as endpoint:
         variables = {**applied_local.variables, "aws_endpoint": endpoint, "enable_functions": False}
-        plan_cache.apply_fresh(runner, variables, inputs=applied_local.inputs)
+        runner.apply(variables)
         outputs = runner.output()
         functions = boto3.client(
             "lambda",
@@ -322,6 +282,7 @@ def test_without_functions_the_gateway_gets_the_same_environments(applied_local,
         ).list_functions()["Functions"]
     assert functions == []
     assert outputs.get("api_id") is None  # null outputs are left out of `output -json`
+
     def same_anywhere(value: object, emulator: str) -> str:
         # Queue URLs name the emulator that served them; everything else must be equal.
         return json.dumps(value, sort_keys=True).replace(emulator, "<emulator>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import random
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -156,3 +157,28 @@ class Tables:
 @pytest.fixture(scope="session")
 def table(local_stack: StackInfo) -> Tables:
     return Tables(local_stack)
+
+
+DEMO_SETTLE_TIMEOUT_S = 300
+
+
+def wait_for_demo(api: ApiClient, states: set[str]) -> dict:
+    deadline = time.monotonic() + DEMO_SETTLE_TIMEOUT_S
+    while time.monotonic() < deadline:
+        body = api.request("GET", "/demo").json()
+        if body["state"] in states:
+            return body
+        time.sleep(1)
+    pytest.fail(f"the demo did not reach {states} in {DEMO_SETTLE_TIMEOUT_S}s: {body}")
+
+
+def demo_back_to_idle(api: ApiClient) -> None:
+    """Destroy whatever demo the shared stack holds (a schema-valid POST /demo of the fuzz test
+    starts one), as a visitor would: wait for it to settle, ask again while a cancel is pending."""
+    body = wait_for_demo(api, {"idle", "ready", "failed"})
+    while body["state"] != "idle":
+        reply = api.request("DELETE", "/demo")
+        if reply.status not in (202, 409, 503):
+            pytest.fail(f"DELETE /demo answered {reply.status}: {reply.body!r}")
+        time.sleep(1)
+        body = wait_for_demo(api, {"idle", "ready", "failed"})

@@ -7,26 +7,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.integration.conftest import ApiClient
+from tests.integration.conftest import ApiClient, demo_back_to_idle, wait_for_demo
 
 pytestmark = pytest.mark.integration
 
 CONCURRENT_STARTS = 50
-SETTLE_TIMEOUT_S = 300
-
-
-def wait_for(api: ApiClient, states: set[str]) -> dict:
-    deadline = time.monotonic() + SETTLE_TIMEOUT_S
-    while time.monotonic() < deadline:
-        body = api.request("GET", "/demo").json()
-        if body["state"] in states:
-            return body
-        time.sleep(1)
-    pytest.fail(f"the demo did not reach {states} in {SETTLE_TIMEOUT_S}s: {body}")
 
 
 def test_50_concurrent_starts_one_201_then_a_destroy_back_to_idle(api: ApiClient) -> None:
-    assert wait_for(api, {"idle"})["state"] == "idle"
+    demo_back_to_idle(api)
 
     def start(n: int) -> int:
         # Each from its own loopback address: 50 visitors, so no quota gets in the way.
@@ -56,6 +45,6 @@ def test_50_concurrent_starts_one_201_then_a_destroy_back_to_idle(api: ApiClient
         destroy = api.request("DELETE", "/demo")
     assert destroy.status == 202, destroy.body
     assert api.request("DELETE", "/demo").json()["error"] == "destroy_running"
-    wait_for(api, {"idle"})
+    wait_for_demo(api, {"idle"})
     pipeline = api.request("GET", "/demo/pipeline").json()
     assert pipeline["is_finished"] and pipeline["is_success"]
