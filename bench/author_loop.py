@@ -120,7 +120,7 @@ def start_seconds(workdir: Path) -> dict[str, float]:
     if how != "replayed":
         raise SystemExit("the first start applied: run `invoke record-local-apply` and commit it")
     ports = [free_port() for _ in range(3)]
-    applied, _ = first_visit_seconds(workdir / "starts", ports)
+    applied, _ = first_visit_seconds(workdir / "starts", ports, apply=True)
     replayed, _ = first_visit_seconds(workdir / "starts", ports)
     return {
         "first_start_s": round(first, 2),

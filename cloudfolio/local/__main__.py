@@ -16,6 +16,9 @@ def main() -> None:
     parser.add_argument("--content", type=Path, default=StackConfig.content)
     parser.add_argument("--state-dir", type=Path, default=StackConfig.state_dir)
     parser.add_argument("--no-watch", action="store_true", help="do not rebuild on edits")
+    parser.add_argument(
+        "--apply", action="store_true", help="apply infra with Terraform even if a recording fits"
+    )
     args = parser.parse_args()
     config = StackConfig(
         site_port=args.site_port,
@@ -25,6 +28,7 @@ def main() -> None:
         content=args.content,
         state_dir=args.state_dir,
         watch=not args.no_watch,
+        replay=not args.apply,
     )
     run(config, say=lambda line: print(line, flush=True, file=sys.stdout))
 

@@ -235,14 +235,16 @@ def apply_or_replay(
     apply: Callable[[], dict[str, Any]],
     recordings: Path,
     search: tuple[Path, ...] = (RECORDED_APPLY,),
+    replay: bool = True,
 ) -> tuple[dict[str, Any], bool]:
     """Return Terraform's outputs and whether they came from a replay.
 
-    A recording is looked for in `recordings`, then in `search`; a new one goes to `recordings`.
+    A recording is looked for in `recordings`, then in `search` (unless `replay` is False); a new
+    one goes to `recordings`.
     """
     key = recording_key(variables, artifacts)
     _moto_api(endpoint, f"seed?a={ID_SEED}")
-    found = _find(key, [recordings, *search])
+    found = _find(key, [recordings, *search]) if replay else None
     if found:
         recording, outputs_file = found
         stored = gzip.decompress(recording.read_bytes())

@@ -41,6 +41,7 @@ class StackConfig:
     state_dir: Path = paths.LOCAL_STATE
     watch: bool = True
     access_log: bool = True  # one line per request on stderr (no client addresses)
+    replay: bool = True  # False: apply with Terraform even when a recording fits
 
     @property
     def site_url(self) -> str:
@@ -86,6 +87,7 @@ def apply_local_infra(
         apply,
         recordings=recordings or config.state_dir / "applies",
         search=search,
+        replay=config.replay,
     )
 
 
