@@ -156,16 +156,20 @@ def _take_from_previous(output: Path, theme_static: str) -> None:
     build's folder is removed after this one)."""
     previous = _build.previous
     assert previous is not None
-    for source in previous.rglob("*"):
-        relative = source.relative_to(previous)
-        target = output / relative
-        if source.is_dir() or target.exists() or relative.parts[0] == theme_static:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
+    for folder, subfolders, files in os.walk(previous):
+        relative = os.path.relpath(folder, previous)
+        if relative == ".":
+            subfolders[:] = [name for name in subfolders if name != theme_static]
+        target_folder = output / relative
+        target_folder.mkdir(exist_ok=True)
+        existing = set(os.listdir(target_folder))
+        for name in files:
+            if name in existing:
+                continue
+            try:
+                os.link(os.path.join(folder, name), target_folder / name)
+            except OSError:
+                shutil.copy2(os.path.join(folder, name), target_folder / name)
 
 
 def finish(pelican: Any) -> None:
