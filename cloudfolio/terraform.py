@@ -60,6 +60,10 @@ def find_plugin_dir(environ: Mapping[str, str] | None = None) -> Path | None:
     return None
 
 
+# The one output of infra/envs/*: the stack module whole.
+STACK_OUTPUT = "stack"
+
+
 def output(root: Path, *, state_path: Path | None = None) -> dict[str, Any]:
     """Outputs of an already initialised root (e.g. staging after `invoke deploy`)."""
     return Terraform(root, state_path=state_path).output()
@@ -289,8 +293,11 @@ class Terraform:
         self.run(*args)
 
     def output(self) -> dict[str, Any]:
+        """The root's outputs by name; an environment root's `stack` output (its stack module,
+        whole) is read as the module's own outputs."""
         completed = self.run("output", "-json", "-no-color", *self.state_args())
-        return {name: entry["value"] for name, entry in json.loads(completed.stdout).items()}
+        values = {name: entry["value"] for name, entry in json.loads(completed.stdout).items()}
+        return {**(values.pop(STACK_OUTPUT, None) or {}), **values}
 
     def destroy(self, variables: Mapping[str, Any] | None = None) -> None:
         self.run(

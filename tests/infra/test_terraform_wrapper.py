@@ -84,3 +84,25 @@ def test_a_foreign_cli_config_does_not_leak_in(monkeypatch: pytest.MonkeyPatch, 
     assert env["TF_CLI_CONFIG_FILE"] != str(tmp_path / "missing.tfrc")
     assert Path(env["TF_CLI_CONFIG_FILE"]).exists()
     assert env["TF_DATA_DIR"] == str((tmp_path / ".data").resolve())
+
+
+def test_an_environment_roots_stack_output_reads_as_the_modules_outputs(
+    terraform_bin: str, tmp_path: Path
+):
+    (tmp_path / "main.tf").write_text(
+        'output "stack" {\n  value = { table_name = "t", api_id = null }\n}\n'
+        'output "extra" {\n  value = "x"\n}\n'
+    )
+    runner = terraform.Terraform(
+        tmp_path, data_dir=tmp_path / ".data", state_path=tmp_path / "s.tfstate", plugin_dir=None
+    )
+    runner.init()
+    runner.apply({})
+    assert runner.output() == {"table_name": "t", "api_id": None, "extra": "x"}
+
+
+def test_every_environment_root_exports_its_stack_module_whole():
+    for root in (environments.LOCAL_ROOT, environments.AWS_ROOT):
+        text = (root / "outputs.tf").read_text()
+        assert f'output "{terraform.STACK_OUTPUT}"' in text and "value       = module.stack\n" in text
+        assert text.count('\noutput "') == 1, root
