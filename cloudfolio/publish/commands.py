@@ -20,8 +20,6 @@ from cloudfolio.publish.manifest import Plan
 from cloudfolio.publish.progress import Progress, human_size
 from cloudfolio.publish.releases import (
     DEFAULT_KEEP,
-    DEFAULT_MAX_DELETE_FRACTION,
-    DEFAULT_MAX_DELETES,
     PublishOptions,
     Releases,
 )
@@ -91,18 +89,16 @@ def _confirmer(env: str, yes: bool, json_output: bool):
 
 def publish(
     env: str = "local",
-    dry_run: bool = False,
     yes: bool = False,
     json_output: bool = False,
-    preview: bool = False,
-    force: bool = False,
     site_dir: Path | None = None,
-    max_deletes: int = DEFAULT_MAX_DELETES,
-    max_delete_fraction: float = DEFAULT_MAX_DELETE_FRACTION,
-    break_lock: bool = False,
+    **choices: Any,
 ) -> dict[str, Any]:
     """Build (unless `site_dir` is given), diff against the live release, upload what is new,
-    write the release and switch to it (or only stage it with `preview`)."""
+    write the release and switch to it (or only stage it with `preview`).
+
+    `choices` are the PublishOptions a user sets: dry_run, preview, force, max_deletes,
+    max_delete_fraction, break_lock (declared, with their defaults, there only)."""
     hash_cache = build.BUILD_ROOT / env / "hashes.json"
     # A built site is hashed while the AWS clients start.
     scanned = manifests.scan_soon(Path(site_dir), cache=hash_cache) if site_dir else None
@@ -111,12 +107,7 @@ def publish(
         _say(f"building the site for {target.site_url} ...", json_output)
         site_dir = build.build_site(target.site_url, env)
     options = PublishOptions(
-        dry_run=dry_run,
-        preview=preview,
-        force=force,
-        max_deletes=max_deletes,
-        max_delete_fraction=max_delete_fraction,
-        break_lock=break_lock,
+        **choices,
         hash_cache=hash_cache,
         scanned=scanned,
         git_commit=build.git_commit(),
@@ -134,11 +125,11 @@ def publish(
         _say(f"the live pointer is back on {result.live_after}", json_output)
     elif not result.plan.has_changes:
         _say("nothing changed since the live release; nothing was written", json_output)
-    elif dry_run:
+    elif options.dry_run:
         _say("dry run: nothing was written", json_output)
     elif result.cancelled:
         _say("cancelled: nothing was written", json_output)
-    elif preview:
+    elif options.preview:
         _say(
             f"preview {result.release} uploaded ({result.objects_written} objects written); "
             f"view it at {summary['preview_url']}",
@@ -151,7 +142,8 @@ def publish(
             f"({result.objects_written} objects written)",
             json_output,
         )
-    if not (dry_run or preview or result.cancelled) and target.resume_bucket and target.resume_key:
+    skipped = options.dry_run or options.preview or result.cancelled
+    if not skipped and target.resume_bucket and target.resume_key:
         # The PDF is not part of a release: a preview must not replace the live one.
         with clients.explained_errors(target):
             uploaded = resume_pdf.upload(
