@@ -193,6 +193,11 @@ class ReleaseReader:
             self._keys[key] = (now, value)
         return value
 
+    def forget_pointers(self) -> None:
+        """Read every pointer again on its next lookup (whoever just moved one knows it moved)."""
+        with self._lock:
+            self._keys.clear()
+
     def live_release(self) -> str | None:
         release = self.lookup(LIVE_KEY)
         return release if is_release_id(release) else None

@@ -24,6 +24,7 @@ from cloudfolio.local.livereload import BuildGeneration
 from cloudfolio.local.replay import RECORDED_APPLY, apply_or_replay
 from cloudfolio.local.static_server import ApiProxy, StaticServer
 from cloudfolio.publish import serving
+from cloudfolio.publish.edge import ReleaseReader
 from cloudfolio.security_headers import security_headers
 
 # Besides the content folder, edits to these rebuild the site.
@@ -138,6 +139,7 @@ class LocalStack:
         # Open pages reload after each rebuild; only while the stack watches for edits.
         self.builds = BuildGeneration() if config.watch else None
         self.resume_object: tuple[str | None, str | None] = (None, None)
+        self.reader: ReleaseReader | None = None
 
     def start(self) -> StackInfo:
         started = time.perf_counter()
@@ -161,7 +163,7 @@ class LocalStack:
         self.resume_object = (outputs.get("resume_bucket"), outputs.get("resume_key"))
         analytics.start_relay(outputs, self.emulator.url, cfg.state_dir, self.stopping)
         self._publish()
-        reader = (
+        self.reader = (
             serving.release_reader(self.emulator.url, self.site_bucket)
             if self.site_bucket
             else None
@@ -169,7 +171,7 @@ class LocalStack:
         static = StaticServer(
             (cfg.host, cfg.site_port),
             cfg.output,
-            reader=reader,
+            reader=self.reader,
             access_log=cfg.access_log,
             api=ApiProxy(cfg.api_url, origin_secret(outputs["function_environments"])),
             live_reload=self.builds,
@@ -209,6 +211,9 @@ class LocalStack:
         bucket, key = self.resume_object
         if bucket and key:
             serving.publish_resume_pdf(self.emulator.url, bucket, key, self.config.output)
+        if self.reader is not None:
+            # A page reloaded the moment the build is announced must get the new release.
+            self.reader.forget_pointers()
 
     def rebuild_on_change(self) -> None:
         """Rebuild the site when content, theme or plugins change, until stop()."""

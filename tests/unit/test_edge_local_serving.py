@@ -104,3 +104,17 @@ def test_the_directory_redirect_never_leaves_the_host(releases, reader, tmp_path
     if answer.status == 301:
         location = answer.headers["location"]
         assert location.startswith("/") and location[1:2] not in ("/", "\\")
+
+
+def test_a_reader_told_of_a_publish_serves_it_at_once_whatever_its_pointer_ttl(
+    s3, releases, tmp_path
+):
+    """The local stack announces a rebuild to open pages right after publishing it: the page
+    reloads at once, so the static server's reader must not answer from its cached pointer."""
+    cached = ReleaseReader(s3, BUCKET, pointer_ttl=3600)
+    releases.publish(write(tmp_path / "one", {"index.html": "one", "404.html": "lost"}))
+    assert viewer.respond(cached, "/", None).body == b"one"
+    releases.publish(write(tmp_path / "two", {"index.html": "two", "404.html": "lost"}))
+    assert viewer.respond(cached, "/", None).body == b"one"  # within its TTL
+    cached.forget_pointers()
+    assert viewer.respond(cached, "/", None).body == b"two"
