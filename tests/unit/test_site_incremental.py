@@ -57,16 +57,24 @@ def rebuilt(tmp_path, monkeypatch):
     return content, output
 
 
+def _rebuilt_after_edit(rebuilt, tmp_path, old: str, new: str):
+    """The pages' times before and after an incremental rebuild of an edit to POST; the rebuilt
+    site must equal a clean build."""
+    content, output = rebuilt
+    before = _mtimes(output)
+    _edit(content, POST, old, new)
+    site.build(output, content, incremental=True)
+    assert _pages(output) == _pages(site.build(tmp_path / "clean", content))
+    return before, _mtimes(output)
+
+
 def test_a_body_only_edit_renders_only_that_page_and_the_site_equals_a_clean_build(
     rebuilt, tmp_path
 ):
-    content, output = rebuilt
-    before = _mtimes(output)
-    _edit(content, POST, "\n\n", "\n\nA paragraph added by the edit.\n\n")
-    site.build(output, content, incremental=True)
-    after = _mtimes(output)
-
-    assert _pages(output) == _pages(site.build(tmp_path / "clean", content))
+    _, output = rebuilt
+    before, after = _rebuilt_after_edit(
+        rebuilt, tmp_path, "\n\n", "\n\nA paragraph added by the edit.\n\n"
+    )
     changed = sorted(page for page in after if after[page] != before.get(page))
     assert changed == ["posts/atomic-counters-in-dynamodb/index.html"]
     assert b"A paragraph added by the edit." in (output / changed[0]).read_bytes()
@@ -74,13 +82,8 @@ def test_a_body_only_edit_renders_only_that_page_and_the_site_equals_a_clean_bui
 
 
 def test_a_title_edit_renders_every_page_again(rebuilt, tmp_path):
-    content, output = rebuilt
-    before = _mtimes(output)
-    _edit(content, POST, "Title: ", "Title: Renamed: ")
-    site.build(output, content, incremental=True)
-    after = _mtimes(output)
-
-    assert _pages(output) == _pages(site.build(tmp_path / "clean", content))
+    _, output = rebuilt
+    before, after = _rebuilt_after_edit(rebuilt, tmp_path, "Title: ", "Title: Renamed: ")
     assert all(after[page] != before[page] for page in before)  # listings show the title
     assert b"Renamed: " in (output / "index.html").read_bytes()
 
