@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import boto3
@@ -52,9 +53,12 @@ def test_local_deploy_is_idempotent_and_destroy_tears_down(
     terraform_bin: str,
     moto_endpoint: str,
     artifacts_dir: Path,
+    applied_local,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ):
+    """A deploy of envs/local without functions (the emulator cannot run them anyway), its plan
+    again (nothing to do) and its destroy; the functions' variables are derived all the same."""
     StackInfo("http://127.0.0.1:8000", "", moto_endpoint, "", None, 0.0, "applied").write(tmp_path)
     monkeypatch.setattr(deploy, "LOCAL_STACK_DIR", tmp_path)
     monkeypatch.setattr(deploy, "LOCAL_STATE_FILE", tmp_path / "terraform.tfstate")
@@ -62,14 +66,21 @@ def test_local_deploy_is_idempotent_and_destroy_tears_down(
     monkeypatch.setattr(deploy, "ARTIFACTS_DIR", artifacts_dir)
     # A separate prefix keeps this round trip apart from the session's applied stack.
     monkeypatch.setattr(
-        deploy, "_local_variables", _with_prefix(deploy._local_variables, "cf-deploy-test")
+        deploy,
+        "_local_variables",
+        _with(deploy._local_variables, name_prefix=PREFIX, enable_functions=False),
     )
     said: list[str] = []
 
     first = deploy.deploy("local", skip_package=True, say=said.append)
     assert first.applied
     assert first.summary.add > 0 and first.summary.destroy == 0
-    assert first.outputs["table_name"] == "cf-deploy-test-data"
+    assert first.outputs["table_name"] == f"{PREFIX}-data"
+    assert first.outputs.get("api_id") is None
+    functions = _client("lambda", moto_endpoint).list_functions()["Functions"]
+    assert [f for f in functions if f["FunctionName"].startswith(PREFIX)] == []
+    for name in ("function_environments", "table_name", "site_bucket", "cors_allowed_origins"):
+        assert _as_applied(first.outputs[name]) == _as_applied(applied_local.outputs[name]), name
 
     again = deploy.deploy("local", plan_only=True, skip_package=True, say=said.append)
     assert again.summary.empty, deploy.describe_plan(again.summary)
@@ -78,19 +89,30 @@ def test_local_deploy_is_idempotent_and_destroy_tears_down(
     assert said[-1].startswith("No changes")
 
     deploy.destroy("local", say=said.append)
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=moto_endpoint,
+    assert f"{PREFIX}-data" not in _client("dynamodb", moto_endpoint).list_tables()["TableNames"]
+    assert not (tmp_path / "terraform.tfstate").exists()
+
+
+PREFIX = "cf-deploy-test"
+
+
+def _as_applied(value: object) -> str:
+    """The value as the session's stack (prefix cloudfolio-local) would have it."""
+    return json.dumps(value, sort_keys=True).replace(PREFIX, "cloudfolio-local")
+
+
+def _client(service: str, endpoint: str):
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
         region_name="us-east-1",
         aws_access_key_id="test",
         aws_secret_access_key="test",
     )
-    assert "cf-deploy-test-data" not in dynamodb.list_tables()["TableNames"]
-    assert not (tmp_path / "terraform.tfstate").exists()
 
 
-def _with_prefix(original, prefix: str):
+def _with(original, **extra):
     def variables() -> dict:
-        return {**original(), "name_prefix": prefix}
+        return {**original(), **extra}
 
     return variables

@@ -8,13 +8,12 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from common import schema, settings
 from functions import FUNCTIONS
 
 from cloudfolio import environments, packaging, terraform
-from tests.infra.conftest import REPO, running_moto
+from tests.infra.conftest import REPO
 
 pytestmark = pytest.mark.infra
 
@@ -261,36 +260,6 @@ def test_site_module_denies_insecure_transport_by_default():
     assert block and re.search(r"default\s*=\s*true", block.group(1))
     main = environments.AWS_ROOT.joinpath("main.tf").read_text()
     assert "deny_insecure_transport" not in main  # AWS environments keep the default
-
-
-def test_without_functions_the_gateway_gets_the_same_environments(applied_local, tmp_path):
-    """enable_functions=false (the quick local start) still derives every function's variables."""
-    runner = terraform.Terraform(
-        environments.LOCAL_ROOT, data_dir=tmp_path / "data", state_path=tmp_path / "state"
-    )
-    runner.init()
-    with running_moto() as endpoint:
-        variables = {**applied_local.variables, "aws_endpoint": endpoint, "enable_functions": False}
-        runner.apply(variables)
-        outputs = runner.output()
-        functions = boto3.client(
-            "lambda",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-        ).list_functions()["Functions"]
-    assert functions == []
-    assert outputs.get("api_id") is None  # null outputs are left out of `output -json`
-
-    def same_anywhere(value: object, emulator: str) -> str:
-        # Queue URLs name the emulator that served them; everything else must be equal.
-        return json.dumps(value, sort_keys=True).replace(emulator, "<emulator>")
-
-    for name in ("function_environments", "table_name", "site_bucket", "cors_allowed_origins"):
-        assert same_anywhere(outputs[name], endpoint) == same_anywhere(
-            applied_local.outputs[name], applied_local.endpoint
-        ), name
 
 
 ENV_READ = re.compile(
