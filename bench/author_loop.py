@@ -34,7 +34,7 @@ from readiness import first_visit_seconds  # noqa: E402
 from cloudfolio import paths, site  # noqa: E402
 from cloudfolio.local import contract  # noqa: E402
 from cloudfolio.local.contract import StackInfo, stack_file  # noqa: E402
-from cloudfolio.local.emulator import free_port  # noqa: E402
+from cloudfolio.local.emulator import free_port, port_is_free  # noqa: E402
 
 EDIT_TIMEOUT_S = 120
 
@@ -128,17 +128,6 @@ def start_seconds(workdir: Path) -> dict[str, float]:
         "replayed_start_s": round(replayed, 2),
         "applied_over_replayed": round(applied / replayed, 2),
     }
-
-
-def port_is_free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        try:
-            sock.bind((contract.HOST, port))
-        except OSError:
-            return False
-    return True
 
 
 def _served_after_edit(content: Path, url: str) -> float:

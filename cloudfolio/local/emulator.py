@@ -28,6 +28,12 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Nothing listens on the port."""
+    with socket.socket() as sock:
+        return sock.connect_ex((host, port)) != 0
+
+
 def is_up(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=0.5) as response:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import signal
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from cloudfolio import paths
+from cloudfolio.local.emulator import port_is_free
 from tests.conftest import RunningStack
 
 pytestmark = pytest.mark.integration
@@ -34,11 +34,6 @@ def post_url(site_url: str, source: Path) -> str:
         source.stem,
     )  # fmt: skip
     return f"{site_url}/posts/{slug}/"
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
 def test_site_is_served_with_the_production_security_headers(local_stack) -> None:
